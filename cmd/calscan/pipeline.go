@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/calscan/calscan/config"
+	"github.com/calscan/calscan/report"
+	"github.com/calscan/calscan/rules"
+	"github.com/calscan/calscan/scanner"
+)
+
+// pipeline is one scan from directories to report files: scanner → rules → report.
+type pipeline struct {
+	log     zerolog.Logger
+	policy  rules.Policy
+	sources []scanner.Source
+	outDir  string
+	formats []string
+	now     time.Time
+}
+
+// run scans every source, applies the rules and writes the reports. A scan
+// that fails writes nothing: reports only ever describe a complete scan.
+func (p *pipeline) run(ctx context.Context) (*report.Report, []string, error) {
+	inv := rules.NewInventory()
+	if err := collect(ctx, p.log, p.sources, inv); err != nil {
+		return nil, nil, err
+	}
+	res := rules.Evaluate(p.policy, inv, p.now)
+	rep := report.New(res, p.now, "calscan "+version())
+	files, err := report.WriteFiles(p.outDir, p.formats, rep)
+	if err != nil {
+		return rep, nil, err
+	}
+	return rep, files, nil
+}
+
+// collect scans all sources concurrently into inv. The first failure cancels
+// the other scans and is returned: one unreachable domain fails the scan.
+func collect(ctx context.Context, log zerolog.Logger, sources []scanner.Source, inv *rules.Inventory) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		wg       sync.WaitGroup
+		firstErr error
+	)
+	for _, src := range sources {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			n := 0
+			err := src.Scan(ctx, func(o *scanner.Object) error {
+				mu.Lock()
+				defer mu.Unlock()
+				inv.Add(o)
+				n++
+				return nil
+			})
+			if err != nil {
+				if !scanner.IsDirectoryError(err) {
+					err = &scanner.DirectoryError{Directory: src.Name(), Op: "scan", Err: err}
+				}
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				mu.Unlock()
+				return
+			}
+			log.Info().Str("directory", src.Name()).Int("objects", n).Dur("took", time.Since(start).Round(time.Millisecond)).Msg("directory scanned")
+		}()
+	}
+	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		return fmt.Errorf("scan interrupted: %w", context.Cause(ctx))
+	}
+	return firstErr
+}
+
+func isConfigError(err error) bool {
+	var ce *config.Error
+	return errors.As(err, &ce)
+}
+
+func isOutputError(err error) bool {
+	var oe *report.OutputError
+	return errors.As(err, &oe)
+}

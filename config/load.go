@@ -1,0 +1,61 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Load reads, decodes and validates a configuration file. Every problem is
+// reported at once, each naming its key and line; the error is an *Error.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{Path: path, Err: err}
+	}
+	return Parse(path, string(data), os.LookupEnv)
+}
+
+// Parse decodes and validates configuration text. path is used in messages
+// and to resolve relative file names; lookupEnv resolves password_env.
+func Parse(path, text string, lookupEnv func(string) (string, bool)) (*Config, error) {
+	var f File
+	md, err := toml.Decode(text, &f)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &Error{Path: path, Err: errors.New(pe.ErrorWithPosition())}
+		}
+		return nil, &Error{Path: path, Err: err}
+	}
+	lines := newKeyLines(text)
+	v := &validator{
+		path:      path,
+		dir:       filepath.Dir(path),
+		lines:     lines,
+		lookupEnv: lookupEnv,
+	}
+	for _, k := range md.Undecoded() {
+		key := undecodedKey(k)
+		v.problem(key, fmt.Sprintf("unknown key %q (check the spelling against config.example.toml)", k[len(k)-1]))
+	}
+	cfg := v.config(&f)
+	if len(v.problems) > 0 {
+		return nil, &Error{Path: path, Problems: v.problems}
+	}
+	return cfg, nil
+}
+
+// undecodedKey renders a TOML key path the way problems name keys. Array
+// tables carry no index in TOML's key path; the line finder then takes the
+// first block that has the key.
+func undecodedKey(k toml.Key) string {
+	if len(k) == 1 {
+		return k[0]
+	}
+	return strings.Join(k[:len(k)-1], ".") + "." + k[len(k)-1]
+}
