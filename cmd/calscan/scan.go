@@ -82,10 +82,12 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func sourcesFor(cfg *config.Config, log zerolog.Logger) ([]scanner.Source, error) {
 	var out []scanner.Source
 	for _, d := range cfg.Directories {
+		dlog := log.With().Str("directory", d.Name()).Logger()
 		if d.Offline() {
-			return nil, usagef("directory %q: offline LDIF scans are not available in this build yet", d.Name())
+			out = append(out, scanner.NewLDIF(d.Name(), d.LDIF, d.LDAP.BaseDN, dlog))
+			continue
 		}
-		out = append(out, scanner.NewLDAP(d.LDAP, log.With().Str("directory", d.Name()).Logger()))
+		out = append(out, scanner.NewLDAP(d.LDAP, dlog))
 	}
 	return out, nil
 }
