@@ -52,6 +52,8 @@ type Email struct {
 	To         []string
 	Send       string // always | on-violation | on-change
 	Subject    string
+	CAFile     string        // PEM bundle to trust for the SMTP server's certificate
+	Timeout    time.Duration // connect and send timeout
 }
 
 // Defaults for keys left out.

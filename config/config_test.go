@@ -123,8 +123,8 @@ func TestWrongTypeGivesLine(t *testing.T) {
 
 func TestSyntaxErrorGivesLine(t *testing.T) {
 	_, err := Parse("calscan.toml", minimal+"[scope\n", env(map[string]string{"PW": "x"}))
-	if err == nil || !strings.Contains(err.Error(), "line 6") {
-		t.Fatalf("want an error naming line 6, got %v", err)
+	if err == nil || !strings.Contains(err.Error(), "line 7") || !strings.Contains(err.Error(), "[scope") {
+		t.Fatalf("want an error naming the line and showing the broken header, got %v", err)
 	}
 }
 

@@ -103,4 +103,6 @@ type EmailFile struct {
 	To           []string `toml:"to"`
 	Send         string   `toml:"send"`
 	Subject      string   `toml:"subject"`
+	CAFile       string   `toml:"ca_file"`
+	Timeout      string   `toml:"timeout"`
 }

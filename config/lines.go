@@ -19,20 +19,29 @@ func newKeyLines(text string) keyLines {
 
 // line returns the 1-based line of a key such as "directory[2].url",
 // "scope.stale_after_days", "cal[1]" (the block's header) or "model"
-// (top level), or 0 if it cannot be found.
+// (top level). A key missing from a numbered block gives the block's header
+// line; anything else not found gives 0.
 func (k keyLines) line(key string) int {
 	table, index, field := splitKey(key)
-	current, seen := "", map[string]int{}
+	current, seen, block := "", map[string]int{}, 0
 	for i, raw := range k.lines {
 		l := strings.TrimSpace(raw)
 		if strings.HasPrefix(l, "[") {
+			if block > 0 { // the key is not in its block: name the block instead
+				return block
+			}
 			name, isArray := header(l)
 			current = name
 			if isArray {
 				seen[name]++
 			}
-			if name == table && field == "" && (index == 0 || seen[name] == index) {
-				return i + 1
+			if name == table && (index == 0 || seen[name] == index) {
+				if field == "" {
+					return i + 1
+				}
+				if index > 0 {
+					block = i + 1
+				}
 			}
 			continue
 		}
@@ -43,7 +52,7 @@ func (k keyLines) line(key string) int {
 			return i + 1
 		}
 	}
-	return 0
+	return block
 }
 
 // splitKey turns "directory[2].url" into ("directory", 2, "url").

@@ -280,6 +280,21 @@ func (v *validator) email(e EmailFile) Email {
 	default:
 		v.problem("email.send", fmt.Sprintf("%q is not a send rule: use always, on-violation or on-change", e.Send))
 	}
+	out.CAFile = v.resolve(e.CAFile)
+	if out.CAFile != "" {
+		if _, err := os.Stat(out.CAFile); err != nil {
+			v.problem("email.ca_file", fmt.Sprintf("cannot read the CA bundle: %v", err))
+		}
+	}
+	out.Timeout = 30 * time.Second
+	if e.Timeout != "" {
+		t, err := time.ParseDuration(e.Timeout)
+		if err != nil || t <= 0 {
+			v.problem("email.timeout", fmt.Sprintf("%q is not a duration: write e.g. \"30s\"", e.Timeout))
+		} else {
+			out.Timeout = t
+		}
+	}
 	if e.Username != "" {
 		out.Password = v.secret(e.PasswordEnv, e.PasswordFile, func(k string) string { return "email." + k }, true)
 	}

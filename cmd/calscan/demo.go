@@ -53,6 +53,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	p := &pipeline{
 		log:     log,
+		stderr:  stderr,
 		policy:  demoPolicy(opts),
 		sources: []scanner.Source{scanner.NewLDAP(opts, log.With().Str("directory", "corp").Logger())},
 		outDir:  *outDir,

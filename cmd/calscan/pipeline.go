@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 // pipeline is one scan from directories to report files: scanner → rules → report.
 type pipeline struct {
 	log     zerolog.Logger
+	stderr  io.Writer // progress is shown here when it is a terminal
 	policy  rules.Policy
 	sources []scanner.Source
 	outDir  string
@@ -29,7 +31,7 @@ type pipeline struct {
 // that fails writes nothing: reports only ever describe a complete scan.
 func (p *pipeline) run(ctx context.Context) (*report.Report, []string, error) {
 	inv := rules.NewInventory()
-	if err := collect(ctx, p.log, p.sources, inv); err != nil {
+	if err := collect(ctx, p.log, p.stderr, p.sources, inv); err != nil {
 		return nil, nil, err
 	}
 	res := rules.Evaluate(p.policy, inv, p.now)
@@ -43,15 +45,26 @@ func (p *pipeline) run(ctx context.Context) (*report.Report, []string, error) {
 
 // collect scans all sources concurrently into inv. The first failure cancels
 // the other scans and is returned: one unreachable domain fails the scan.
-func collect(ctx context.Context, log zerolog.Logger, sources []scanner.Source, inv *rules.Inventory) error {
+func collect(ctx context.Context, log zerolog.Logger, stderr io.Writer, sources []scanner.Source, inv *rules.Inventory) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	names := make([]string, len(sources))
+	for i, s := range sources {
+		names[i] = s.Name()
+	}
+	var terminal io.Writer
+	if isTerminal(stderr) {
+		terminal = stderr
+	}
+	prog := newProgress(names, terminal, log)
+	prog.run()
+	defer prog.finish()
 	var (
 		mu       sync.Mutex
 		wg       sync.WaitGroup
 		firstErr error
 	)
-	for _, src := range sources {
+	for i, src := range sources {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -62,6 +75,7 @@ func collect(ctx context.Context, log zerolog.Logger, sources []scanner.Source, 
 				defer mu.Unlock()
 				inv.Add(o)
 				n++
+				prog.add(i)
 				return nil
 			})
 			if err != nil {

@@ -12,11 +12,11 @@ import (
 
 // Exit codes (SPEC.md).
 const (
-	exitOK         = 0
-	exitFindings   = 1
-	exitUsage      = 2
-	exitDirectory  = 3
-	exitOutput     = 4
+	exitOK        = 0
+	exitFindings  = 1
+	exitUsage     = 2
+	exitDirectory = 3
+	exitOutput    = 4
 )
 
 const usage = `calscan — Windows Server CAL compliance from Active Directory
@@ -25,6 +25,7 @@ Usage:
   calscan scan  [--config calscan.toml] [--out DIR] [--format html,csv,json] [--email] [--fail-on violation|warning|never]
   calscan demo  [--out DIR] [--users N] [--computers N]
   calscan check [--config calscan.toml]
+  calscan diff  OLD.json NEW.json
   calscan version
 
 Run "calscan COMMAND --help" for a command's flags.
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runDemo(ctx, rest, stdout, stderr)
 	case "check":
 		return runCheck(ctx, rest, stdout, stderr)
+	case "diff":
+		return runDiff(rest, stdout, stderr)
 	case "version", "--version", "-version":
 		return runVersion(rest, stdout, stderr)
 	case "help", "-h", "--help":
