@@ -90,6 +90,9 @@ type Edition string
 const (
 	EditionStandard   Edition = "standard"
 	EditionDatacenter Edition = "datacenter"
+	EditionEnterprise Edition = "enterprise" // 2008 / 2008 R2, sold with CALs
+	EditionStorage    Edition = "storage"    // Windows Storage Server
+	EditionWeb        Edition = "web"        // Windows Web Server: public web workloads, no CALs
 	EditionEssentials Edition = "essentials"
 	EditionFoundation Edition = "foundation"
 	EditionHyperV     Edition = "hyper-v"

@@ -99,7 +99,7 @@ func parseFailOn(s string) (rules.Severity, error) {
 	case "warning":
 		return rules.SeverityWarning, nil
 	case "never":
-		return "never", nil
+		return rules.FailNever, nil
 	}
 	return "", usagef("--fail-on %q: use violation, warning or never", s)
 }

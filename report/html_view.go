@@ -1,0 +1,127 @@
+package report
+
+import (
+	"html/template"
+
+	"github.com/calscan/calscan/rules"
+)
+
+// Limits that keep report.html small enough to open and mail; the CSV and
+// JSON files hold everything.
+const (
+	maxTableRows       = 1000 // per users/devices table
+	maxFindingSubjects = 1000 // per finding
+	subjectsInline     = 5    // more than this go in a collapsed <details>
+)
+
+// htmlView is everything the template shows, computed up front so that the
+// template only lays it out.
+type htmlView struct {
+	CSP string
+	CSS template.CSS // the embedded stylesheet, never directory data
+	JS  template.JS  // the embedded script, never directory data
+
+	Tool        string
+	GeneratedAt string
+	Model       rules.Model
+	Compliant   bool
+	Verdict     string
+	Action      string
+
+	Counts      rules.Counts
+	ServersNeed int
+	Excluded    int
+	Severities  string // "1 violation, 2 warnings"
+
+	CALs  []rules.CALLine
+	Chart barChart
+
+	Findings    []findingView
+	Servers     []rules.Server
+	Directories []rules.DirectoryCounts
+	Exclusions  []reasonCount
+	Reclaimable []reasonCount
+	Reclaim     int
+
+	Users   accountTable
+	Devices accountTable
+}
+
+type findingView struct {
+	rules.Finding
+	Rank      int      // sorts violations first
+	Shown     []string // at most maxFindingSubjects
+	More      int      // subjects not shown
+	Collapsed bool
+}
+
+type accountTable struct {
+	Rows  []rules.Account // at most maxTableRows
+	Total int
+	File  string // the CSV that holds every row
+}
+
+// Truncated reports whether only the first rows are shown.
+func (t accountTable) Truncated() bool { return len(t.Rows) < t.Total }
+
+func newHTMLView(r *Report, a htmlAssets) htmlView {
+	v := htmlView{
+		CSP:         a.csp,
+		CSS:         a.css,
+		JS:          a.js,
+		Tool:        r.Tool,
+		GeneratedAt: r.GeneratedAt.UTC().Format("2006-01-02 15:04 UTC"),
+		Model:       r.Model,
+		Compliant:   r.Compliant,
+		Verdict:     verdictTitle(r),
+		Action:      verdictAction(r),
+		Counts:      r.Counts,
+		CALs:        r.CALs,
+		Chart:       newBarChart(r.CALs),
+		Servers:     r.Servers,
+		Directories: r.Directories,
+		Users:       newAccountTable(r.Users, UsersCSV),
+		Devices:     newAccountTable(r.Devices, DevicesCSV),
+	}
+	for _, s := range r.Servers {
+		if s.NeedsCALs {
+			v.ServersNeed++
+		}
+	}
+	v.Severities = severityTally(r.Findings)
+	for _, f := range r.Findings {
+		fv := findingView{Finding: f, Rank: severityRank(f.Severity), Shown: f.Subjects, Collapsed: len(f.Subjects) > subjectsInline}
+		if len(fv.Shown) > maxFindingSubjects {
+			fv.Shown, fv.More = fv.Shown[:maxFindingSubjects], len(fv.Shown)-maxFindingSubjects
+		}
+		v.Findings = append(v.Findings, fv)
+	}
+	v.Excluded, v.Reclaim = totalExcluded(r.Counts.Excluded)
+	for _, rc := range exclusions(r.Counts.Excluded) {
+		v.Exclusions = append(v.Exclusions, rc)
+		if rc.Reason.Reclaimable() {
+			v.Reclaimable = append(v.Reclaimable, rc)
+		}
+	}
+	return v
+}
+
+func newAccountTable(all []rules.Account, file string) accountTable {
+	rows := all
+	if len(rows) > maxTableRows {
+		rows = rows[:maxTableRows]
+	}
+	return accountTable{Rows: rows, Total: len(all), File: file}
+}
+
+func severityRank(s rules.Severity) int {
+	switch s {
+	case rules.SeverityViolation:
+		return 1
+	case rules.SeverityWarning:
+		return 2
+	case rules.SeverityInfo:
+		return 3
+	}
+	return 4
+}

@@ -1,0 +1,111 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/calscan/calscan/rules"
+)
+
+// JSONFile is the name of the machine-readable report.
+const JSONFile = "report.json"
+
+// JSON writes report.json: indented, with a trailing newline.
+type JSON struct{}
+
+var _ Writer = (*JSON)(nil)
+
+// Format implements Writer.
+func (*JSON) Format() string { return FormatJSON }
+
+// Files implements Writer.
+func (*JSON) Files() []string { return []string{JSONFile} }
+
+// Write implements Writer. The output is exactly what encoding/json makes of
+// the Report, but the users and devices lists are streamed one account at a
+// time: encoding a large directory in one piece buffers it several times over.
+func (j *JSON) Write(name string, w io.Writer, r *Report) error {
+	if name != JSONFile {
+		return errUnknownFile(j, name)
+	}
+	res := rules.Result{}
+	if r.Result != nil {
+		res = *r.Result
+	}
+	lists := []struct {
+		key      string
+		accounts []rules.Account
+	}{
+		{"users", res.Users},
+		{"devices", res.Devices},
+	}
+
+	// Everything but the account lists, which are left empty to be filled in.
+	head := *r
+	res.Users, res.Devices = []rules.Account{}, []rules.Account{}
+	head.Result = &res
+	var doc bytes.Buffer
+	if err := newJSONEncoder(&doc, "").Encode(&head); err != nil {
+		return fmt.Errorf("encode %s: %w", name, err)
+	}
+
+	rest := doc.Bytes()
+	for _, list := range lists {
+		// A top-level key is the only place a newline, two spaces and a quote
+		// can appear: newlines inside strings are escaped.
+		marker := []byte("\n  \"" + list.key + "\": [")
+		i := bytes.Index(rest, marker)
+		if i < 0 {
+			return fmt.Errorf("encode %s: no top-level %q list", name, list.key)
+		}
+		i += len(marker)
+		if _, err := w.Write(rest[:i]); err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		if err := writeAccounts(w, list.accounts); err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		rest = rest[i:]
+	}
+	if _, err := w.Write(rest); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
+
+// writeAccounts writes the elements of a top-level list as encoding/json
+// would indent them, leaving the closing bracket to the caller.
+func writeAccounts(w io.Writer, accounts []rules.Account) error {
+	if len(accounts) == 0 {
+		return nil
+	}
+	const indent = "    "
+	var buf bytes.Buffer
+	enc := newJSONEncoder(&buf, indent)
+	for i := range accounts {
+		buf.Reset()
+		buf.WriteString("\n" + indent)
+		if err := enc.Encode(&accounts[i]); err != nil {
+			return err
+		}
+		out := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		if i < len(accounts)-1 {
+			out = append(out, ',')
+		}
+		if _, err := w.Write(out); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, "\n  ")
+	return err
+}
+
+func newJSONEncoder(w io.Writer, prefix string) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetIndent(prefix, "  ")
+	// Display names like "R&D" stay readable; report.json is never served as HTML.
+	enc.SetEscapeHTML(false)
+	return enc
+}

@@ -1,0 +1,117 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Finding codes (stable: scripts and the README rely on them).
+const (
+	CodeCALShortfall            = "CAL_SHORTFALL"
+	CodeCALVersionTooOld        = "CAL_VERSION_TOO_OLD"
+	CodeEssentialsLimitExceeded = "ESSENTIALS_LIMIT_EXCEEDED"
+	CodeFoundationLimitExceeded = "FOUNDATION_LIMIT_EXCEEDED"
+	CodeUnknownOperatingSystem  = "UNKNOWN_OPERATING_SYSTEM"
+	CodeReclaimableAccounts     = "RECLAIMABLE_ACCOUNTS"
+	CodeAdminExemptOverLimit    = "ADMIN_EXEMPT_OVER_LIMIT"
+	CodeAdminExemptNotFound     = "ADMIN_EXEMPT_NOT_FOUND"
+	CodeTLSVerificationDisabled = "TLS_VERIFICATION_DISABLED"
+	CodeCALSurplus              = "CAL_SURPLUS"
+	CodeNoCALServers            = "NO_CAL_SERVERS"
+	CodeHyperVHost              = "HYPERV_HOST"
+	CodeMixedModelNotEvaluated  = "MIXED_MODEL_NOT_EVALUATED"
+	CodeIncludeGroupNotFound    = "INCLUDE_GROUP_NOT_FOUND"
+	CodeExcludePatternInvalid   = "EXCLUDE_PATTERN_INVALID"
+)
+
+// R8 caps.
+const (
+	essentialsMaxUsers   = 25
+	essentialsMaxDevices = 50
+	foundationMaxUsers   = 15
+)
+
+// maxSubjects bounds long subject lists; the message still gives the total.
+const maxSubjects = 50
+
+func (e *evaluation) addFindings() {
+	e.calFindings()
+	e.editionLimitFindings()
+	e.scopeFindings()
+	e.serverFindings()
+	e.reclaimableFinding()
+	for _, d := range e.p.Directories {
+		if d.TLSVerificationDisabled {
+			where := d.Name
+			if d.Source != "" {
+				where += " (" + d.Source + ")"
+			}
+			e.add(Finding{Code: CodeTLSVerificationDisabled, Severity: SeverityWarning,
+				Message:  fmt.Sprintf("Directory %s was read without checking its TLS certificate, so the data could have come from an impostor.", where),
+				Action:   "Set ca_file to the CA that issued the directory's certificate and remove insecure_skip_verify.",
+				Subjects: []string{d.Name}})
+		}
+	}
+	if e.mixed {
+		e.add(Finding{Code: CodeMixedModelNotEvaluated, Severity: SeverityWarning, Rule: "R3",
+			Message:  fmt.Sprintf("The licensing model is mixed, but calscan does not yet work out the cheapest user/device mix: everyone is counted under mixed_default (%s CALs).", e.calType),
+			Action:   "Read the required count as an upper bound, or set model = \"user\" or \"device\".",
+			Subjects: []string{string(e.calType)}})
+	}
+}
+
+func (e *evaluation) add(f Finding) {
+	if f.Subjects == nil {
+		f.Subjects = []string{}
+	}
+	e.res.Findings = append(e.res.Findings, f)
+}
+
+// listNames reads "A", "A and B", "A, B and C", "A, B, C and 4 more".
+func listNames(names []string, limit int) string {
+	switch {
+	case len(names) == 1:
+		return names[0]
+	case len(names) <= limit:
+		return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:limit], ", "), len(names)-limit)
+}
+
+// capSubjects sorts names and keeps the first maxSubjects, then "… and N more".
+func capSubjects(names []string) []string {
+	out := slices.Clone(names)
+	slices.Sort(out)
+	if len(out) > maxSubjects {
+		more := len(out) - maxSubjects
+		out = append(out[:maxSubjects:maxSubjects], fmt.Sprintf("… and %d more", more))
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// sortFindings orders by severity, then code, then subjects and message.
+func sortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		if c := severityRank(a.Severity) - severityRank(b.Severity); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Code, b.Code); c != 0 {
+			return c
+		}
+		if c := slices.Compare(a.Subjects, b.Subjects); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Message, b.Message)
+	})
+}
