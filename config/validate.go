@@ -108,10 +108,9 @@ func (v *validator) directory(b DirectoryFile, key func(string) string) Director
 	} else if u.Scheme == "ldaps" && b.StartTLS {
 		v.problem(key("start_tls"), "start_tls is for ldap:// URLs; an ldaps:// URL is already encrypted")
 	}
+	// Without base_dn the scan reads the DC's own domain (its
+	// defaultNamingContext), or the whole forest on a Global Catalog port.
 	o.BaseDN = strings.TrimSpace(b.BaseDN)
-	if o.BaseDN == "" {
-		v.problem(key("base_dn"), "missing: the naming context to scan, e.g. \"DC=corp,DC=example,DC=com\"")
-	}
 	o.Bind = strings.ToLower(b.Bind)
 	if o.Bind == "" {
 		o.Bind = scanner.BindSimple
@@ -165,11 +164,13 @@ func (v *validator) credentials(b DirectoryFile, o *scanner.LDAPOptions, key fun
 		if b.BindDN != "" || b.PasswordEnv != "" || b.PasswordFile != "" {
 			v.problem(key("bind"), "bind = \"anonymous\" takes no bind_dn or password; remove them or use bind = \"simple\"")
 		}
-		return
-	case scanner.BindSimple, scanner.BindNTLM:
+	case scanner.BindSimple:
 		if b.BindDN == "" {
 			v.problem(key("bind_dn"), "missing: the account to bind as, e.g. \"svc-calscan@corp.example.com\" (a plain domain user is enough: reading accounts needs no admin rights)")
 		}
+		o.BindDN = b.BindDN
+		o.Password = v.secret(b.PasswordEnv, b.PasswordFile, key, true)
+	case scanner.BindNTLM:
 		o.BindDN = b.BindDN
 		o.Password = v.secret(b.PasswordEnv, b.PasswordFile, key, true)
 	case scanner.BindKerberos, scanner.BindSSPI:
@@ -177,6 +178,24 @@ func (v *validator) credentials(b DirectoryFile, o *scanner.LDAPOptions, key fun
 		o.Password = v.secret(b.PasswordEnv, b.PasswordFile, key, false)
 	default:
 		v.problem(key("bind"), fmt.Sprintf("%q is not a bind method: use simple, kerberos, sspi, ntlm or anonymous", b.Bind))
+		return
+	}
+	// The Kerberos keys; an SPN also serves Windows integrated authentication.
+	for _, k := range []struct{ name, value string }{
+		{"keytab", b.Keytab}, {"ccache", b.CCache}, {"krb5_conf", b.Krb5Conf}, {"realm", b.Realm}, {"spn", b.SPN},
+	} {
+		if k.value != "" && o.Bind != scanner.BindKerberos && (o.Bind != scanner.BindSSPI || k.name != "spn") {
+			v.problem(key(k.name), fmt.Sprintf("%s is a setting of bind = \"kerberos\", not of bind = %q", k.name, o.Bind))
+		}
+	}
+	o.Kerberos = scanner.KerberosOptions{
+		Keytab: v.resolve(b.Keytab), CCache: b.CCache, Krb5Conf: v.resolve(b.Krb5Conf), Realm: b.Realm, SPN: b.SPN,
+	}
+	if !strings.Contains(b.CCache, ":") { // a path, not TYPE:residual
+		o.Kerberos.CCache = v.resolve(b.CCache)
+	}
+	for _, p := range scanner.PrepareBind(o, v.lookupEnv) {
+		v.problem(key(p.Key), p.Msg)
 	}
 }
 
@@ -212,6 +231,9 @@ func (v *validator) report(r ReportFile) Report {
 	out := Report{OutDir: orDefault(r.OutDir, DefaultOutDir), HistoryDir: r.HistoryDir, HistoryKeep: DefaultHistoryKeep}
 	out.OutDir = v.resolve(out.OutDir)
 	out.HistoryDir = v.resolve(out.HistoryDir)
+	if out.HistoryDir == "" { // keep a history by default, so the report can show the trend
+		out.HistoryDir = filepath.Join(out.OutDir, "history")
+	}
 	out.Formats = DefaultFormats
 	if r.Formats != nil {
 		formats, err := ParseFormats(strings.Join(r.Formats, ","))

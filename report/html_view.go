@@ -45,6 +45,27 @@ type htmlView struct {
 
 	Users   accountTable
 	Devices accountTable
+
+	History historyView
+}
+
+// historyView is the "Since the last scan" and trend sections, shown only
+// when the report was prepared from a history folder (AttachHistory).
+type historyView struct {
+	Shown   bool
+	Since   string       // when the compared scan ran; "" with none
+	Changes []changeLine // empty when nothing changed
+	Trend   []trendChart // empty with fewer than two scans
+	Scans   int          // scans in the trend, this one included
+}
+
+func newHistoryView(r *Report) historyView {
+	h := historyView{Shown: r.Changes != nil || len(r.History) > 0, Scans: len(r.History), Trend: newTrendCharts(r.History)}
+	if r.Changes != nil {
+		h.Since = scanTime(r.Changes.Previous)
+		h.Changes = changeLines(r.Changes, changeNamesHTML)
+	}
+	return h
 }
 
 type findingView struct {
@@ -82,6 +103,7 @@ func newHTMLView(r *Report, a htmlAssets) htmlView {
 		Directories: r.Directories,
 		Users:       newAccountTable(r.Users, UsersCSV),
 		Devices:     newAccountTable(r.Devices, DevicesCSV),
+		History:     newHistoryView(r),
 	}
 	for _, s := range r.Servers {
 		if s.NeedsCALs {

@@ -21,6 +21,12 @@ type Report struct {
 	GeneratedAt   time.Time `json:"generated_at"`
 	Tool          string    `json:"tool"` // "calscan 0.1.0"
 	*rules.Result
+
+	// History is the trend kept in the history folder: earlier scans and this
+	// one, oldest first. Empty when no history is kept (AttachHistory).
+	History []HistoryPoint `json:"history,omitempty"`
+	// Changes since the previous scan in the history; nil when there is none.
+	Changes *Changes `json:"changes,omitempty"`
 }
 
 // New wraps a finished result for rendering. toolVersion is "0.1.0" or

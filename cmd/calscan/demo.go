@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"time"
 
 	"github.com/calscan/calscan/rules"
@@ -59,6 +60,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		outDir:  *outDir,
 		formats: []string{"html", "csv", "json"},
 		now:     now,
+		// Run the demo twice to see "Since the last scan" and the trend.
+		historyDir:  filepath.Join(*outDir, "history"),
+		historyKeep: 10,
 	}
 	rep, files, err := p.run(ctx)
 	if err != nil {

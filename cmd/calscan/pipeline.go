@@ -25,6 +25,9 @@ type pipeline struct {
 	outDir  string
 	formats []string
 	now     time.Time
+
+	historyDir  string // "" keeps no history
+	historyKeep int
 }
 
 // run scans every source, applies the rules and writes the reports. A scan
@@ -36,9 +39,23 @@ func (p *pipeline) run(ctx context.Context) (*report.Report, []string, error) {
 	}
 	res := rules.Evaluate(p.policy, inv, p.now)
 	rep := report.New(res, p.now, "calscan "+version())
+	if p.historyDir != "" {
+		warnings, err := report.AttachHistory(rep, p.historyDir, p.historyKeep)
+		for _, w := range warnings {
+			p.log.Warn().Str("history", p.historyDir).Msg(w)
+		}
+		if err != nil {
+			p.log.Warn().Err(err).Str("history", p.historyDir).Msg("previous scans not read; the report shows no changes")
+		}
+	}
 	files, err := report.WriteFiles(p.outDir, p.formats, rep)
 	if err != nil {
 		return rep, nil, err
+	}
+	if p.historyDir != "" {
+		if _, err := report.SaveHistory(p.historyDir, rep, p.historyKeep); err != nil {
+			return rep, files, err
+		}
 	}
 	return rep, files, nil
 }

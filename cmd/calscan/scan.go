@@ -52,7 +52,8 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, w := range cfg.Warnings {
 		log.Warn().Msg(w)
 	}
-	p := &pipeline{log: log, stderr: stderr, policy: cfg.Policy, outDir: cfg.Report.OutDir, formats: cfg.Report.Formats, now: time.Now().UTC()}
+	p := &pipeline{log: log, stderr: stderr, policy: cfg.Policy, outDir: cfg.Report.OutDir, formats: cfg.Report.Formats, now: time.Now().UTC(),
+		historyDir: cfg.Report.HistoryDir, historyKeep: cfg.Report.HistoryKeep}
 	if *outDir != "" {
 		p.outDir = *outDir
 	}
