@@ -124,5 +124,6 @@ func isConfigError(err error) bool {
 
 func isOutputError(err error) bool {
 	var oe *report.OutputError
-	return errors.As(err, &oe)
+	var me *report.MailError
+	return errors.As(err, &oe) || errors.As(err, &me)
 }

@@ -62,20 +62,26 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, usagef("--format: %v", err))
 		}
 	}
-	if *email {
-		if !cfg.Email.Configured {
-			return fail(stderr, usagef("--email: the config has no [email] table"))
-		}
-		return fail(stderr, usagef("--email: sending reports by email is not available in this build yet"))
+	if *email && !cfg.Email.Configured {
+		return fail(stderr, usagef("--email: the config has no [email] table"))
 	}
 	if p.sources, err = sourcesFor(cfg, log); err != nil {
 		return fail(stderr, err)
+	}
+	var prev *report.Report
+	if *email && cfg.Email.Send == report.SendOnChange {
+		prev = previousReport(p.historyDir, log)
 	}
 	rep, files, err := p.run(ctx)
 	if err != nil {
 		return fail(stderr, err)
 	}
 	printOutcome(stdout, rep, files)
+	if *email {
+		if err := sendReports(ctx, cfg.Email, rep, prev, files, log); err != nil {
+			return fail(stderr, err)
+		}
+	}
 	return rep.ExitCode(threshold)
 }
 
