@@ -43,7 +43,8 @@ func (l *logFlags) logger(stderr io.Writer) (zerolog.Logger, error) {
 	default:
 		return zerolog.Nop(), usagef("--log-format %q: use auto, console or json", l.format)
 	}
-	return zerolog.New(w).Level(level).With().Timestamp().Logger(), nil
+	// Concurrent scans log from several goroutines: serialise the writes.
+	return zerolog.New(zerolog.SyncWriter(w)).Level(level).With().Timestamp().Logger(), nil
 }
 
 // isTerminal reports whether w is a character device (a terminal, or the
