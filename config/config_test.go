@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/calscan/calscan/rules"
+	"github.com/calscan/calscan/scanner"
 )
 
 func env(vals map[string]string) func(string) (string, bool) {
@@ -34,7 +35,7 @@ func TestExampleConfigLoads(t *testing.T) {
 	if len(cfg.Policy.CALs) != 2 || cfg.Policy.CALs[0].Quantity != 100 || cfg.Policy.CALs[0].Version != "2022" {
 		t.Errorf("cals = %+v", cfg.Policy.CALs)
 	}
-	if len(cfg.Policy.Servers) != 1 || cfg.Policy.Servers[0].Edition != rules.EditionStandard {
+	if len(cfg.Policy.Servers) != 1 || cfg.Policy.Servers[0].Edition != rules.EditionStandard || cfg.Policy.Servers[0].RDSLicensing != rules.CALRDSUser {
 		t.Errorf("servers = %+v", cfg.Policy.Servers)
 	}
 	if !cfg.Email.Configured || cfg.Email.Port != 587 || cfg.Email.Send != "always" {
@@ -90,6 +91,11 @@ func TestConfigProblemsNameKeyAndLine(t *testing.T) {
 		{"no directory", "[scope]\nstale_after_days = 90\n", nil, "directory", 0, "no [[directory]]"},
 		{"bad server edition", minimal + "[[server]]\nname = \"FS01\"\nedition = \"enterprize\"\n", map[string]string{"PW": "x"}, "server[1].edition", 8, "enterprize"},
 		{"bad email tls", minimal + "[email]\nsmtp_host = \"m\"\nfrom = \"a@b\"\nto = [\"c@d\"]\ntls = \"ssl\"\n", map[string]string{"PW": "x"}, "email.tls", 10, "ssl"},
+		{"D1 bad rds_licensing", minimal + "[[server]]\nname = \"RDS01\"\nrds = true\nrds_licensing = \"seat\"\n", map[string]string{"PW": "x"}, "server[1].rds_licensing", 9, "user or device"},
+		{"R1 access_group is not a DN", minimal + "[[server]]\nname = \"APP01\"\naccess_group = \"App users\"\n", map[string]string{"PW": "x"}, "server[1].access_group", 8, "not a DN"},
+		{"V5 RDS CALs are not in a CAL Suite", minimal + "[[cal]]\ntype = \"rds-user\"\nversion = \"sa\"\nquantity = 5\n", map[string]string{"PW": "x"}, "cal[1].version", 8, "CAL Suite"},
+		{"C3 2008 has no core licences", minimal + "[[core_licenses]]\nedition = \"standard\"\nversion = \"2008\"\nquantity = 16\n", map[string]string{"PW": "x"}, "core_licenses[1].version", 8, "per server"},
+		{"§5 usage csv missing", minimal + "[licensing]\nmodel = \"mixed\"\nusage_csv = \"no-such-file.csv\"\n", map[string]string{"PW": "x"}, "licensing.usage_csv", 8, "no-such-file.csv"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,5 +167,209 @@ func TestInsecureSkipVerifyWarns(t *testing.T) {
 	}
 	if len(cfg.Warnings) == 0 || !cfg.Policy.Directories[0].TLSVerificationDisabled {
 		t.Errorf("no warning / report flag for insecure_skip_verify: %v", cfg.Warnings)
+	}
+}
+
+func TestUsageCSV(t *testing.T) {
+	tests := []struct {
+		name      string
+		model     string
+		csv       string
+		wantPairs int
+		wantErr   string // part of the licensing.usage_csv problem; "" for none
+	}{
+		{"§5 mixed loads the pairs", "mixed", "user,device\nann,PC1\nbob,PC1\nann,PC1\n", 2, ""},
+		{"§5 device uses them too", "device", "ann,PC1\n", 1, ""},
+		{"§5 user model ignores the file", "user", "not,even,read\n", 0, ""},
+		{"§5 a malformed file names the line", "mixed", "user,device\nann,PC1\n\"bob,PC2\n", 0, "line 3"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "usage.csv"), []byte(tc.csv), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			text := minimal + "[licensing]\nmodel = \"" + tc.model + "\"\nusage_csv = \"usage.csv\"\n"
+			cfg, err := Parse(filepath.Join(dir, "calscan.toml"), text, env(map[string]string{"PW": "x"}))
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), "licensing.usage_csv") || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("want a licensing.usage_csv problem naming %q, got %v", tc.wantErr, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cfg.Policy.Usage.Pairs(); got != tc.wantPairs {
+				t.Errorf("pairs = %d, want %d", got, tc.wantPairs)
+			}
+			if tc.model == "user" && len(cfg.Warnings) == 0 {
+				t.Errorf("no warning that usage_csv is ignored")
+			}
+		})
+	}
+}
+
+func TestServerRDSKeys(t *testing.T) {
+	tests := []struct {
+		name        string
+		block       string
+		wantType    rules.CALType
+		wantExtConn bool
+	}{
+		{"D1 rds_licensing device", "rds = true\nrds_licensing = \"Device\"\n", rules.CALRDSDevice, false},
+		{"D1 rds_licensing left out is decided later", "rds = true\n", "", false},
+		{"R4 rds_external_connector", "rds = true\nrds_external_connector = true\n", "", true},
+		{"D1 rds_licensing user", "rds = true\nrds_licensing = \" user \"\n", rules.CALRDSUser, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := Parse("calscan.toml", minimal+"[[server]]\nname = \"RDS01\"\n"+tc.block, env(map[string]string{"PW": "x"}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := cfg.Policy.Servers[0]
+			if s.RDSLicensing != tc.wantType || s.RDSExternalConnector != tc.wantExtConn {
+				t.Errorf("server = %+v", s)
+			}
+			if len(cfg.Warnings) > 0 {
+				t.Errorf("warnings = %v", cfg.Warnings)
+			}
+		})
+	}
+}
+
+// directoryText is a [[directory]] block with extra lines (from line 4 on).
+func directoryText(url, extra string) string {
+	return "[[directory]]\nname = \"corp\"\nurl = \"" + url + "\"\n" + extra
+}
+
+func TestBindSettings(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"svc.keytab", "krb5.conf"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("[libdefaults]\n\tdefault_realm = CORP.EXAMPLE.COM\n\tdns_lookup_kdc = true\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "calscan.toml")
+	kerberosEnv := map[string]string{"KRB5_CONFIG": filepath.Join(dir, "krb5.conf"), "KRB5CCNAME": "FILE:/tmp/krb5cc_calscan", "PW": "x"}
+	tests := []struct {
+		name  string
+		text  string
+		env   map[string]string
+		check func(t *testing.T, o scanner.LDAPOptions)
+	}{
+		{name: "kerberos with a keytab, relative paths", env: kerberosEnv,
+			text: directoryText("ldaps://dc1.corp.example.com", "bind = \"kerberos\"\nbind_dn = \"svc-calscan\"\nkeytab = \"svc.keytab\"\nkrb5_conf = \"krb5.conf\"\nspn = \"ldap/dc1\"\n"),
+			check: func(t *testing.T, o scanner.LDAPOptions) {
+				k := o.Kerberos
+				if k.Keytab != filepath.Join(dir, "svc.keytab") || k.Krb5Conf != filepath.Join(dir, "krb5.conf") || k.CCache != "" || k.SPN != "ldap/dc1" || k.Realm != "CORP.EXAMPLE.COM" {
+					t.Errorf("kerberos options = %+v", k)
+				}
+			}},
+		{name: "kerberos from the environment after kinit", env: kerberosEnv,
+			text: directoryText("ldap://dc1.corp.example.com", "bind = \"kerberos\"\n"),
+			check: func(t *testing.T, o scanner.LDAPOptions) {
+				k := o.Kerberos
+				if k.CCache != "FILE:/tmp/krb5cc_calscan" || k.Krb5Conf != kerberosEnv["KRB5_CONFIG"] || k.SPN != "ldap/dc1.corp.example.com" {
+					t.Errorf("kerberos options = %+v", k)
+				}
+			}},
+		{name: "kerberos with a password", env: kerberosEnv,
+			text: directoryText("ldaps://dc1.corp.example.com", "bind = \"kerberos\"\nbind_dn = \"svc-calscan@corp.example.com\"\npassword_env = \"PW\"\n"),
+			check: func(t *testing.T, o scanner.LDAPOptions) {
+				if o.Password != "x" || o.Kerberos.Realm != "CORP.EXAMPLE.COM" || o.Kerberos.CCache != "" {
+					t.Errorf("options = bind_dn %q, kerberos %+v", o.BindDN, o.Kerberos)
+				}
+			}},
+		{name: "ntlm", env: map[string]string{"PW": "x"},
+			text: directoryText("ldaps://dc1.corp.example.com", "bind = \"ntlm\"\nbind_dn = 'CORP\\svc-calscan'\npassword_env = \"PW\"\n"),
+			check: func(t *testing.T, o scanner.LDAPOptions) {
+				if o.Bind != scanner.BindNTLM || o.BindDN != `CORP\svc-calscan` || o.Password != "x" {
+					t.Errorf("options = %q %q", o.Bind, o.BindDN)
+				}
+			}},
+		{name: "forest-wide Global Catalog scan needs no base_dn", env: map[string]string{"PW": "x"},
+			text: directoryText("ldaps://gc.corp.example.com:3269", "bind_dn = \"svc@corp.example.com\"\npassword_env = \"PW\"\n"),
+			check: func(t *testing.T, o scanner.LDAPOptions) {
+				if o.BaseDN != "" || !scanner.IsGlobalCatalog(o.URL) {
+					t.Errorf("base %q, URL %s", o.BaseDN, o.URL)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse(path, tt.text, env(tt.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, cfg.Directories[0].LDAP)
+		})
+	}
+}
+
+func TestBindSettingProblems(t *testing.T) {
+	dir := t.TempDir()
+	krb5 := filepath.Join(dir, "krb5.conf")
+	if err := os.WriteFile(krb5, []byte("[libdefaults]\n\tdefault_realm = CORP.EXAMPLE.COM\n\tdns_lookup_kdc = true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	withConf := map[string]string{"KRB5_CONFIG": krb5, "PW": "x"}
+	tests := []struct {
+		name, text string
+		env        map[string]string
+		key        string
+		line       int
+		msg        string
+	}{
+		{"keytab with simple bind", minimal + "keytab = \"svc.keytab\"\n", map[string]string{"PW": "x"},
+			"directory[1].keytab", 6, `a setting of bind = "kerberos", not of bind = "simple"`},
+		{"ntlm with a bare name", directoryText("ldaps://dc1", "bind = \"ntlm\"\nbind_dn = \"svc\"\npassword_env = \"PW\"\n"), map[string]string{"PW": "x"},
+			"directory[1].bind_dn", 5, `"svc" is not a Windows account name`},
+		{"ntlm needs a password", directoryText("ldaps://dc1", "bind = \"ntlm\"\nbind_dn = \"svc@corp\"\n"), nil,
+			"directory[1].password_env", 1, "missing"},
+		{"kerberos keytab missing", directoryText("ldaps://dc1.corp", "bind = \"kerberos\"\nbind_dn = \"svc\"\nkeytab = \"none.keytab\"\n"), withConf,
+			"directory[1].keytab", 6, "cannot read it"},
+		{"kerberos with two credentials", directoryText("ldaps://dc1.corp", "bind = \"kerberos\"\nbind_dn = \"svc\"\nccache = \"/tmp/cc\"\npassword_env = \"PW\"\n"), withConf,
+			"directory[1].ccache", 6, "only one Kerberos credential"},
+		{"kerberos to an IP address", directoryText("ldap://10.1.2.3", "bind = \"kerberos\"\n"), withConf,
+			"directory[1].spn", 1, "by IP address"},
+		{"kerberos without krb5.conf", directoryText("ldaps://dc1.corp", "bind = \"kerberos\"\nkrb5_conf = \"missing.conf\"\n"), nil,
+			"directory[1].krb5_conf", 5, "missing.conf"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(filepath.Join(dir, "calscan.toml"), tt.text, env(tt.env))
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("want *config.Error, got %v", err)
+			}
+			for _, p := range ce.Problems {
+				if p.Key == tt.key {
+					if p.Line != tt.line {
+						t.Errorf("line = %d, want %d (%s)", p.Line, tt.line, p.Msg)
+					}
+					if !strings.Contains(p.Msg, tt.msg) {
+						t.Errorf("message %q does not say %q", p.Msg, tt.msg)
+					}
+					return
+				}
+			}
+			t.Fatalf("no problem for key %s in:\n%v", tt.key, err)
+		})
+	}
+}
+
+func TestSSPIOffWindowsIsAConfigError(t *testing.T) {
+	if scanner.SSPISupported {
+		t.Skip("Windows integrated authentication is available here")
+	}
+	_, err := Parse("calscan.toml", directoryText("ldaps://dc1.corp.example.com", "bind = \"sspi\"\n"), env(nil))
+	var ce *Error
+	if !errors.As(err, &ce) || len(ce.Problems) != 1 || ce.Problems[0].Key != "directory[1].bind" || ce.Problems[0].Line != 4 {
+		t.Fatalf("want one problem at directory[1].bind, line 4; got %v", err)
+	}
+	if !strings.Contains(ce.Problems[0].Msg, `bind = "sspi" works only on Windows`) || !strings.Contains(ce.Problems[0].Msg, "kerberos with a keytab or ccache") {
+		t.Errorf("message %q", ce.Problems[0].Msg)
 	}
 }

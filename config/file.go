@@ -26,6 +26,11 @@ type DirectoryFile struct {
 	BindDN             string `toml:"bind_dn"`
 	PasswordEnv        string `toml:"password_env"`
 	PasswordFile       string `toml:"password_file"`
+	Keytab             string `toml:"keytab"`
+	CCache             string `toml:"ccache"`
+	Krb5Conf           string `toml:"krb5_conf"`
+	Realm              string `toml:"realm"`
+	SPN                string `toml:"spn"`
 	StartTLS           bool   `toml:"start_tls"`
 	CAFile             string `toml:"ca_file"`
 	InsecureSkipVerify bool   `toml:"insecure_skip_verify"`
@@ -66,6 +71,9 @@ type ServerFile struct {
 	AccessGroup       string `toml:"access_group"`
 	VMs               int    `toml:"vms"`
 	ExternalConnector bool   `toml:"external_connector"`
+
+	RDSLicensing         string `toml:"rds_licensing"`
+	RDSExternalConnector bool   `toml:"rds_external_connector"`
 }
 
 // CALFile is one [[cal]] block.

@@ -49,10 +49,29 @@ func (v *validator) policy(f *File) rules.Policy {
 		v.problem("licensing.mixed_default", fmt.Sprintf("%q is not a CAL type for users and devices without evidence: use user or device", f.Licensing.MixedDefault))
 	}
 
+	p.Usage = v.usage(p.Model, p.UsageCSV)
 	p.Servers = v.servers(f.Servers)
 	p.CALs = v.cals(f.CALs)
 	p.CoreLicenses = v.coreLicenses(f.CoreLicenses)
 	return p
+}
+
+// usage loads usage_csv for the models that use it: mixed (the cheapest
+// mix) and device (which servers each device reaches through its users).
+func (v *validator) usage(model rules.Model, path string) *rules.Usage {
+	if path == "" {
+		return nil
+	}
+	if model == rules.ModelUser {
+		v.warnings = append(v.warnings, "licensing.usage_csv is set but model = \"user\" does not use it")
+		return nil
+	}
+	u, err := rules.LoadUsage(path)
+	if err != nil {
+		v.problem("licensing.usage_csv", err.Error())
+		return nil
+	}
+	return u
 }
 
 func (v *validator) servers(blocks []ServerFile) []rules.ServerConfig {
@@ -61,7 +80,8 @@ func (v *validator) servers(blocks []ServerFile) []rules.ServerConfig {
 	for i, b := range blocks {
 		key := func(k string) string { return fmt.Sprintf("server[%d].%s", i+1, k) }
 		s := rules.ServerConfig{Name: strings.TrimSpace(b.Name), Cores: b.Cores, Processors: b.Processors, RDS: b.RDS,
-			AccessGroup: b.AccessGroup, VMs: b.VMs, ExternalConnector: b.ExternalConnector}
+			AccessGroup: strings.TrimSpace(b.AccessGroup), VMs: b.VMs, ExternalConnector: b.ExternalConnector,
+			RDSExternalConnector: b.RDSExternalConnector}
 		if s.Name == "" {
 			v.problem(key("name"), "missing: the server's computer name (as in AD, without the domain)")
 		} else if seen[strings.ToLower(s.Name)] {
@@ -87,6 +107,18 @@ func (v *validator) servers(blocks []ServerFile) []rules.ServerConfig {
 				v.problem(key(k), "must not be negative")
 			}
 		}
+		if s.AccessGroup != "" && !strings.Contains(s.AccessGroup, "=") {
+			v.problem(key("access_group"), fmt.Sprintf("%q is not a DN: write the group's distinguished name, e.g. \"CN=App users,OU=Groups,DC=corp,DC=example,DC=com\"", s.AccessGroup))
+		}
+		switch strings.ToLower(strings.TrimSpace(b.RDSLicensing)) {
+		case "":
+		case "user":
+			s.RDSLicensing = rules.CALRDSUser
+		case "device":
+			s.RDSLicensing = rules.CALRDSDevice
+		default:
+			v.problem(key("rds_licensing"), fmt.Sprintf("%q is not an RDS licensing mode: use user or device", b.RDSLicensing))
+		}
 		out = append(out, s)
 	}
 	return out
@@ -105,6 +137,8 @@ func (v *validator) cals(blocks []CALFile) []rules.OwnedCAL {
 		ver, err := rules.ParseCALVersion(b.Version)
 		if err != nil {
 			v.problem(key("version"), err.Error())
+		} else if ver == rules.VersionSA && (t == rules.CALRDSUser || t == rules.CALRDSDevice) {
+			v.problem(key("version"), "RDS CALs are not part of a CAL Suite: give the version bought (2008 … 2025)")
 		}
 		c.Version = ver
 		c.Quantity = v.quantity(b.Quantity, key("quantity"))
@@ -128,6 +162,8 @@ func (v *validator) coreLicenses(blocks []CoreLicenseFile) []rules.OwnedCoreLice
 		ver, err := rules.ParseCALVersion(b.Version)
 		if err != nil {
 			v.problem(key("version"), err.Error())
+		} else if ver == "2008" {
+			v.problem(key("version"), "Windows Server 2008 was licensed per server, not per core or processor: use 2012 (per processor) or later")
 		}
 		c.Version = ver
 		c.Quantity = v.quantity(b.Quantity, key("quantity"))

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/calscan/calscan/report"
 	"github.com/calscan/calscan/rules"
 	"github.com/calscan/calscan/scanner"
 )
@@ -301,6 +302,9 @@ func (v *validator) email(e EmailFile) Email {
 	case "always", "on-violation", "on-change":
 	default:
 		v.problem("email.send", fmt.Sprintf("%q is not a send rule: use always, on-violation or on-change", e.Send))
+	}
+	if err := report.CheckSubject(out.Subject); err != nil {
+		v.problem("email.subject", err.Error())
 	}
 	out.CAFile = v.resolve(e.CAFile)
 	if out.CAFile != "" {

@@ -33,36 +33,168 @@ func (e *evaluation) calFindings() {
 func (e *evaluation) shortfallFindings(t CALType, b *calBalance, l CALLine) {
 	short, binding := b.shortfall()
 	buy := buyableVersion(l.MinVersion)
-	setters := e.versionSetters(l.MinVersion)
+	setters := e.setters(t, l.MinVersion)
+	raise := e.raisePhrase(t, l, setters)
+	old, versions := b.olderThan(binding)
+	if t == CALRDSUser || t == CALRDSDevice {
+		rule, oldPart := "D1", ""
+		if old > 0 {
+			rule = "D2"
+			oldPart = fmt.Sprintf(" (%d are %s CALs, older than the host they would serve)", old, strings.Join(versions, "/"))
+		}
+		e.add(Finding{Code: CodeRDSCALShortfall, Severity: SeverityViolation, Rule: rule,
+			Message: fmt.Sprintf("%d %s of RD Session Hosts %s an %s in addition to the Windows Server CAL (%s); the %s you own%s cover %d of them: buy %d Windows Server %s %s.",
+				l.Required, calHolder(t, l.Required), plural(l.Required, "needs", "need"), calName(t, 1), raise, calName(t, 2), oldPart, l.Required-short, short, buy, calName(t, short)),
+			Action: fmt.Sprintf("Buy %d Windows Server %s %s (a newer version also covers), or set access_group on the RD Session Hosts if fewer %s use them.",
+				short, buy, calName(t, short), calHolder(t, 2)),
+			Subjects: serverNames(setters)})
+		return
+	}
 	e.add(Finding{Code: CodeCALShortfall, Severity: SeverityViolation, Rule: "R1",
-		Message: fmt.Sprintf("%d %s need a Windows Server %s %s (%s); the %s you own cover %d of them: buy %d Windows Server %s %s.",
-			l.Required, calHolder(t, l.Required), l.MinVersion, calName(t, 1), describeSetters(setters),
-			calName(t, 2), l.Required-short, short, buy, calName(t, short)),
+		Message: fmt.Sprintf("%s (%s); the %s you own cover %d of them: buy %d Windows Server %s %s.",
+			needPhrase(t, l), raise, calName(t, 2), l.Required-short, short, buy, calName(t, short)),
 		Action: fmt.Sprintf("Buy %d Windows Server %s %s (a newer version also covers), or reduce the %s that need one (see RECLAIMABLE_ACCOUNTS).",
 			short, buy, calName(t, short), calHolder(t, 2)),
 		Subjects: serverNames(setters)})
-
-	old, versions := b.olderThan(binding)
 	if old == 0 {
 		return
 	}
 	e.add(Finding{Code: CodeCALVersionTooOld, Severity: SeverityViolation, Rule: "V1",
-		Message: fmt.Sprintf("%d of your %d %s are %s CALs; %s, so %s need %s CALs or newer.",
-			old, l.Owned, calName(t, l.Owned), strings.Join(versions, "/"), describeSetters(setters), calHolder(t, 2), l.MinVersion),
+		Message: fmt.Sprintf("%d of your %d %s are %s CALs; %s, so %d %s need %s CALs or newer.",
+			old, l.Owned, calName(t, l.Owned), strings.Join(versions, "/"), raise, atVersion(l), calHolder(t, atVersion(l)), l.MinVersion),
 		Action: fmt.Sprintf("Replace or upgrade the %s CALs with %s CALs or newer (or a CAL Suite with Software Assurance): an older CAL never covers a newer server.",
 			strings.Join(versions, "/"), buy),
 		Subjects: versions})
 }
 
-// versionSetters are the servers whose version sets the required CAL version (V4).
-func (e *evaluation) versionSetters(calVersion string) []Server {
+// needPhrase reads "3 users need a Windows Server 2022 User CAL", or with
+// several versions "120 users need a Windows Server User CAL, 40 of them 2025 or newer".
+func needPhrase(t CALType, l CALLine) string {
+	if top := atVersion(l); top < l.Required {
+		return fmt.Sprintf("%d %s %s a Windows Server %s, %d of them %s or newer", l.Required, calHolder(t, l.Required), plural(l.Required, "needs", "need"), calName(t, 1), top, l.MinVersion)
+	}
+	return fmt.Sprintf("%d %s %s a Windows Server %s %s", l.Required, calHolder(t, l.Required), plural(l.Required, "needs", "need"), l.MinVersion, calName(t, 1))
+}
+
+// atVersion is how many of a line's users or devices need its MinVersion.
+func atVersion(l CALLine) int {
+	for _, v := range l.ByVersion {
+		if v.Version == l.MinVersion {
+			return v.Required
+		}
+	}
+	return 0
+}
+
+// raisePhrase says which servers set the version and for whom: "APP01 runs
+// Windows Server 2025, which raises everyone to 2025 CALs" (V4).
+func (e *evaluation) raisePhrase(t CALType, l CALLine, setters []Server) string {
+	if len(setters) == 0 {
+		return fmt.Sprintf("%s CALs", l.MinVersion)
+	}
+	who := "everyone"
+	if top := atVersion(l); top < l.Required {
+		who = fmt.Sprintf("the %d %s who %s %s", top, calHolder(t, top), plural(top, "uses", "use"), plural(len(setters), "it", "them"))
+		if t == CALDevice || t == CALRDSDevice {
+			who = fmt.Sprintf("%d %s", top, calHolder(t, top))
+		}
+	}
+	kind := "CALs"
+	if t == CALRDSUser || t == CALRDSDevice {
+		kind = "RDS CALs"
+	}
+	return fmt.Sprintf("%s, which %s %s to %s %s", describeSetters(setters), plural(len(setters), "raises", "raise"), who, l.MinVersion, kind)
+}
+
+// setters are the servers that set a CAL line's version (V4): those of that
+// version used by at least one account that needs it.
+func (e *evaluation) setters(t CALType, version string) []Server {
+	rank := calRank(version)
+	if rank < 0 || e.access == nil {
+		return nil
+	}
+	var parts []serverPart
+	switch t {
+	case CALUser, CALDevice:
+		parts = e.access.win
+	case CALRDSUser:
+		parts = e.access.rdsUser
+	case CALRDSDevice:
+		parts = e.access.rdsDevice
+	}
+	var candidates []*serverPart
+	for k := range parts {
+		if parts[k].rank == rank {
+			candidates = append(candidates, &parts[k])
+		}
+	}
+	found := make([]bool, len(candidates))
+	left := len(candidates)
+	markUsedBy := func(user int32) {
+		a := &e.res.Users[user]
+		for c, p := range candidates {
+			if !found[c] && p.uses(e.members, int(e.userOrder[user]), a.External) {
+				found[c], left = true, left-1
+			}
+		}
+	}
+	switch t {
+	case CALUser, CALRDSUser:
+		for k := range e.res.Users {
+			if left == 0 {
+				break
+			}
+			if v, ok := needOf(&e.res.Users[k], t); ok && v == version {
+				markUsedBy(int32(k))
+			}
+		}
+	default:
+		for k := range e.res.Devices {
+			if left == 0 {
+				break
+			}
+			if v, ok := needOf(&e.res.Devices[k], t); !ok || v != version {
+				continue
+			}
+			users, evidence := e.usage.usersOf(k)
+			if !evidence {
+				for c := range found {
+					found[c] = true
+				}
+				left = 0
+			}
+			for _, u := range users {
+				markUsedBy(u)
+			}
+		}
+	}
 	var out []Server
-	for _, s := range e.res.Servers {
-		if s.NeedsCALs && s.CALVersion == calVersion {
-			out = append(out, s)
+	for c, p := range candidates {
+		if found[c] {
+			out = append(out, e.res.Servers[p.pos])
 		}
 	}
 	slices.SortFunc(out, func(a, b Server) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// needOf is the version of a CAL type an account needs.
+func needOf(a *Account, t CALType) (string, bool) {
+	switch {
+	case a.CALType == t:
+		return a.CALVersion, true
+	case a.RDS != nil && a.RDS.CALType == t:
+		return a.RDS.CALVersion, true
+	}
+	return "", false
+}
+
+// raisedBy names a line's setters with their release for CALLine.RaisedBy.
+func (e *evaluation) raisedBy(t CALType, version string) []string {
+	var out []string
+	for _, s := range e.setters(t, version) {
+		out = append(out, fmt.Sprintf("%s (%s)", s.Name, releaseName(s.Version)))
+	}
 	return out
 }
 

@@ -19,6 +19,10 @@ type scope struct {
 	includeGroups   bool
 	inIncludeGroups []bool   // by groupID: a nested member of an include group
 	missingGroups   []string // include_groups that no object names
+
+	externalOUs           []string // normalised DNs (R4)
+	inExternalGroups      []bool   // by groupID; nil when external_groups is empty
+	missingExternalGroups []string
 }
 
 func newScope(p Policy, g *groupGraph, now time.Time) *scope {
@@ -44,7 +48,37 @@ func newScope(p Policy, g *groupGraph, now time.Time) *scope {
 		}
 		s.inIncludeGroups = g.nestedMembersOf(targets)
 	}
+	for _, ou := range p.ExternalOUs {
+		if ou = normalizeDN(ou); ou != "" {
+			s.externalOUs = append(s.externalOUs, ou)
+		}
+	}
+	if len(p.ExternalGroups) > 0 {
+		var targets []groupID
+		for _, dn := range p.ExternalGroups {
+			if id, ok := g.lookup(dn); ok {
+				targets = append(targets, id)
+			} else {
+				s.missingExternalGroups = append(s.missingExternalGroups, dn)
+			}
+		}
+		s.inExternalGroups = g.nestedMembersOf(targets)
+	}
 	return s
+}
+
+// external reports whether user i is an external user (R4): below an
+// external OU or a nested member of an external group.
+func (s *scope) external(u *userRecord, i int, m *membership) bool {
+	if len(s.externalOUs) > 0 {
+		key := dnKey(u.dn())
+		for _, ou := range s.externalOUs {
+			if inSubtree(key, ou) {
+				return true
+			}
+		}
+	}
+	return s.inExternalGroups != nil && m.in(i, s.inExternalGroups)
 }
 
 // builtinUsers are accounts no person signs in with. Administrator is not
@@ -80,7 +114,7 @@ func isBuiltinUser(u *userRecord) bool {
 
 // userReason applies the user exclusions that come before admin_exempt, in
 // order; admin_exempt and stale follow once every user is known.
-func (s *scope) userReason(u *userRecord, inv *Inventory) Reason {
+func (s *scope) userReason(u *userRecord, i int, m *membership) Reason {
 	switch {
 	case isBuiltinUser(u):
 		return ReasonBuiltin
@@ -92,14 +126,14 @@ func (s *scope) userReason(u *userRecord, inv *Inventory) Reason {
 		return ReasonExcludedAccount
 	case s.inExcludedOU(u.dn()):
 		return ReasonExcludedOU
-	case s.includeGroups && !s.inScopeGroup(u, inv):
+	case s.includeGroups && !m.in(i, s.inIncludeGroups):
 		return ReasonNotInScopeGroup
 	}
 	return ReasonNone
 }
 
 // computerReason applies the exclusions for devices and servers, in order.
-func (s *scope) computerReason(c *computerRecord) Reason {
+func (s *scope) computerReason(c *computerRecord, lastLogon instant) Reason {
 	switch {
 	case c.uac&scanner.UACAccountDisable != 0:
 		return ReasonDisabled
@@ -109,7 +143,7 @@ func (s *scope) computerReason(c *computerRecord) Reason {
 		return ReasonExcludedAccount
 	case s.inExcludedOU(c.dn()):
 		return ReasonExcludedOU
-	case s.stale(c.lastLogon, c.whenCreated):
+	case s.stale(lastLogon, c.whenCreated):
 		return ReasonStale
 	}
 	return ReasonNone
@@ -143,14 +177,4 @@ func (s *scope) inExcludedOU(dn string) bool {
 		}
 	}
 	return false
-}
-
-func (s *scope) inScopeGroup(u *userRecord, inv *Inventory) bool {
-	for _, id := range inv.memberOf(u) {
-		if s.inIncludeGroups[id] {
-			return true
-		}
-	}
-	id, ok := inv.groups.primaryGroup(u.sid(), u.primaryGroupID)
-	return ok && s.inIncludeGroups[id]
 }

@@ -13,11 +13,15 @@ func Evaluate(p Policy, inv *Inventory, now time.Time) *Result {
 		inv = NewInventory()
 	}
 	e := newEvaluation(p, inv, now)
+	e.findDuplicateAccounts()
 	e.classifyUsers()
 	e.classifyComputers()
 	e.addConfigServers()
+	e.planAccess()
 	e.requireCALs()
+	e.requireRDSCALs()
 	e.countCALs()
+	e.requireCoreLicenses()
 	e.addFindings()
 	e.finish()
 	return e.res
@@ -30,20 +34,34 @@ type evaluation struct {
 	scope *scope
 	res   *Result
 
-	calType CALType // the CAL type the model requires of everyone counted
-	mixed   bool    // model "mixed", evaluated as its default for now
+	calType CALType // user or device: the model's type, for mixed its default
+	mixed   bool    // model "mixed"
 
-	admin          *adminExemption
-	userReasons    []Reason // by index in inv.users
-	devices        []int    // indices in inv.computers of client devices
-	deviceReasons  []Reason // parallel to devices
-	serverConfigs  *serverConfigs
-	unknownOS      []string // subjects of UNKNOWN_OPERATING_SYSTEM
-	unknownDevices int      // how many of them are counted as client devices
-	dirs           map[string]*DirectoryCounts
-	multiDomain    bool
-	requiredCALVer string // "" when no server needs CALs
-	balances       map[CALType]*calBalance
+	admin             *adminExemption
+	userDups          duplicates
+	computerDups      duplicates
+	members           *membership
+	userReasons       []Reason // by index in inv.users
+	userOrder         []int32  // by index in Result.Users: index in inv.users
+	devices           []int    // indices in inv.computers of client devices
+	deviceReasons     []Reason // parallel to devices
+	deviceOrder       []int32  // by index in Result.Devices: index in inv.computers
+	serverConfigs     *serverConfigs
+	unknownOS         []string // subjects of UNKNOWN_OPERATING_SYSTEM
+	unknownDevices    int      // how many of them are counted as client devices
+	excludedByPattern int      // accounts exclude_accounts left out (R7 reminder)
+	dirs              map[string]*DirectoryCounts
+	multiDomain       bool
+	requiredCALVer    string // the highest CAL version any server requires; "" when none needs CALs
+	balances          map[CALType]*calBalance
+
+	access  *accessPlan
+	userWin []int8 // by index in Result.Users: rank of the Windows Server CAL it needs (if it needs one), -1 none
+	usage   *usageEvidence
+	rdsNeed map[rdsKey]*AccountRDS // shared AccountRDS values for accounts without an issuance
+
+	rdsIssued            []AccountRDS // backing store of the accounts' issuances
+	rdsValid, rdsExpired int          // per-user RDS CAL issuances on user objects, valid and expired (D4)
 }
 
 func newEvaluation(p Policy, inv *Inventory, now time.Time) *evaluation {
@@ -55,6 +73,7 @@ func newEvaluation(p Policy, inv *Inventory, now time.Time) *evaluation {
 		admin:         newAdminExemption(p.AdminExempt),
 		serverConfigs: newServerConfigs(p.Servers),
 		dirs:          map[string]*DirectoryCounts{},
+		rdsNeed:       map[rdsKey]*AccountRDS{},
 	}
 	if e.res.Model == "" {
 		e.res.Model = ModelUser
@@ -100,56 +119,6 @@ func (e *evaluation) label(domain, name string) string {
 		return domain + `\` + name
 	}
 	return name
-}
-
-// requireCALs sets the required CAL version: the highest among servers that
-// need CALs (V1, V2), which applies to everyone counted (R6, V4).
-func (e *evaluation) requireCALs() {
-	for _, s := range e.res.Servers {
-		if s.NeedsCALs && calRank(s.CALVersion) > calRank(e.requiredCALVer) {
-			e.requiredCALVer = s.CALVersion
-		}
-	}
-	if e.requiredCALVer == "" {
-		return
-	}
-	accounts := e.res.Users
-	if e.calType == CALDevice {
-		accounts = e.res.Devices
-	}
-	for i := range accounts {
-		if accounts[i].Counted {
-			accounts[i].CALType = e.calType
-			accounts[i].CALVersion = e.requiredCALVer
-		}
-	}
-}
-
-// countCALs balances required against owned for every CAL type (§6).
-func (e *evaluation) countCALs() {
-	e.balances = map[CALType]*calBalance{}
-	for t, owned := range ownedCALs(e.p.CALs) {
-		e.balances[t] = &calBalance{required: map[string]int{}, owned: owned}
-	}
-	if n := e.countedOfType(); e.requiredCALVer != "" && n > 0 {
-		b := e.balances[e.calType]
-		if b == nil {
-			b = &calBalance{owned: map[string]int{}}
-			e.balances[e.calType] = b
-		}
-		b.required = map[string]int{e.requiredCALVer: n}
-	}
-	for _, t := range calTypes(e.balances) {
-		e.res.CALs = append(e.res.CALs, e.balances[t].line(t))
-	}
-}
-
-// countedOfType is how many users or devices the model requires CALs for.
-func (e *evaluation) countedOfType() int {
-	if e.calType == CALDevice {
-		return e.res.Counts.DevicesCounted
-	}
-	return e.res.Counts.UsersCounted
 }
 
 // finish orders everything that is not yet in its final order.

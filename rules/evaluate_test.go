@@ -3,6 +3,7 @@ package rules
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
@@ -38,6 +39,46 @@ func TestEvaluateIsDeterministic(t *testing.T) {
 				gj, _ := json.Marshal(got)
 				wj, _ := json.Marshal(want)
 				t.Errorf("result depends on input order:\n%s\n%s", gj, wj)
+			}
+		})
+	}
+}
+
+// Everything calscan decides — duplicates, scoped access, RDS, external
+// users, the cheapest mix, core licences — is independent of scan order.
+func TestEvaluateIsDeterministicWithEverything(t *testing.T) {
+	t.Parallel()
+	base := append(users("u", 12, memberOf(gApp)), user("ann", withSID("1105")), gcCopy(user("ann", withSID("1105"))),
+		user("ext", withDN("CN=ext,"+partnersOU)), user("rd", rdsIssued("393216", daysAgo(-9), "LS1")), user("gone", disabled),
+		group(gApp, testDomainSID+"-1200"), computer("KIOSK", "Windows 11 Pro", ""), computer("PC1", "Windows 11 Pro", ""),
+		gcCopy(computer("PC1", "Windows 11 Pro", "")), computer("PC2", "Windows 10 Pro", "", inDomain("branch")),
+		dc("DC1", "Windows Server 2019 Datacenter"), server("APP01", "Windows Server 2025 Standard"), server("RDS01", "Windows Server 2022 Standard"),
+		server("HV01", "Windows Server 2022 Datacenter"))
+	p := userPolicy()
+	p.Model, p.MixedDefault = ModelMixed, ModelDevice
+	p.UsageCSV, p.Usage = "usage.csv", usageOf(t, "u0001,KIOSK\nu0002,KIOSK\nann,PC1\nann,PC2\next,PC1\nnobody,PC1\n")
+	p.Directories = []DirectoryInfo{{Name: "corp"}, {Name: "gc"}, {Name: "branch"}}
+	p.ExternalOUs = []string{partnersOU}
+	p.Servers = []ServerConfig{{Name: "APP01", AccessGroup: gApp}, {Name: "RDS01", RDS: true}, {Name: "HV01", Cores: 32, Processors: 2}}
+	p.CALs = []OwnedCAL{{Type: CALUser, Version: "2019", Quantity: 3}, {Type: CALDevice, Version: "2025", Quantity: 1}, {Type: CALRDSUser, Version: "2022", Quantity: 5}}
+	p.CoreLicenses = []OwnedCoreLicense{{EditionDatacenter, "2022", 16}}
+	shuffled := slices.Clone(base)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	reversed := slices.Clone(base)
+	slices.Reverse(reversed)
+	tests := []struct {
+		name  string
+		order []*scanner.Object
+	}{
+		{"§5 reversed input", reversed},
+		{"§5 shuffled input", shuffled},
+	}
+	want, _ := json.Marshal(evaluate(t, p, base))
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got, _ := json.Marshal(evaluate(t, p, tc.order)); string(got) != string(want) {
+				t.Errorf("result depends on input order:\n%s\n%s", got, want)
 			}
 		})
 	}

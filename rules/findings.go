@@ -20,9 +20,22 @@ const (
 	CodeCALSurplus              = "CAL_SURPLUS"
 	CodeNoCALServers            = "NO_CAL_SERVERS"
 	CodeHyperVHost              = "HYPERV_HOST"
-	CodeMixedModelNotEvaluated  = "MIXED_MODEL_NOT_EVALUATED"
 	CodeIncludeGroupNotFound    = "INCLUDE_GROUP_NOT_FOUND"
 	CodeExcludePatternInvalid   = "EXCLUDE_PATTERN_INVALID"
+
+	CodeRDSCALShortfall        = "RDS_CAL_SHORTFALL"
+	CodeRDSCALsIssuedOverOwned = "RDS_CALS_ISSUED_OVER_OWNED"
+	CodeRDSHostsNotConfigured  = "RDS_HOSTS_NOT_CONFIGURED"
+	CodeAccessGroupNotFound    = "ACCESS_GROUP_NOT_FOUND"
+	CodeExternalUsers          = "EXTERNAL_USERS"
+	CodeExternalGroupNotFound  = "EXTERNAL_GROUP_NOT_FOUND"
+	CodeMultiplexing           = "MULTIPLEXING_REMINDER"
+	CodeDuplicateAccounts      = "DUPLICATE_ACCOUNTS"
+	CodeMixedModelNoUsage      = "MIXED_MODEL_NO_USAGE"
+	CodeMixedModelResult       = "MIXED_MODEL_RESULT"
+	CodeUsageNamesUnknown      = "USAGE_NAMES_UNKNOWN"
+	CodeCoreLicenseShortfall   = "CORE_LICENSE_SHORTFALL"
+	CodeCoreLicensesNotChecked = "CORE_LICENSES_NOT_CHECKED"
 )
 
 // R8 caps.
@@ -53,12 +66,10 @@ func (e *evaluation) addFindings() {
 				Subjects: []string{d.Name}})
 		}
 	}
-	if e.mixed {
-		e.add(Finding{Code: CodeMixedModelNotEvaluated, Severity: SeverityWarning, Rule: "R3",
-			Message:  fmt.Sprintf("The licensing model is mixed, but calscan does not yet work out the cheapest user/device mix: everyone is counted under mixed_default (%s CALs).", e.calType),
-			Action:   "Read the required count as an upper bound, or set model = \"user\" or \"device\".",
-			Subjects: []string{string(e.calType)}})
-	}
+	e.mixFindings()
+	e.rdsFindings()
+	e.accessFindings()
+	e.coreFindings()
 }
 
 func (e *evaluation) add(f Finding) {

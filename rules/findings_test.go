@@ -152,11 +152,11 @@ func TestFindings(t *testing.T) {
 			[][]*scanner.Object{objs(server("HV2", "Hyper-V Server 2019"), server("HV1", "Microsoft Hyper-V Server 2012 R2"))},
 			want{CodeHyperVHost, SeverityInfo, "R9", []string{"HV1", "HV2"}, []string{"2 Hyper-V hosts"}, nil},
 			nil},
-		{"R3 mixed model is not evaluated yet",
+		{"R3 mixed model without usage evidence falls back to mixed_default",
 			func(p *Policy) { p.Model, p.MixedDefault = ModelMixed, ModelDevice },
 			[][]*scanner.Object{users("u", 1)},
-			want{CodeMixedModelNotEvaluated, SeverityWarning, "R3", []string{"device"}, []string{"mixed_default (device CALs)"}, nil},
-			nil},
+			want{CodeMixedModelNoUsage, SeverityWarning, "R3", []string{"device"}, []string{"usage_csv is not set", "mixed_default (device CALs)"}, []string{"usage_csv"}},
+			[]string{CodeMixedModelResult}},
 		{"R5 admin_exempt over the limit",
 			func(p *Policy) { p.AdminExempt = []string{"a1", "a2", "a3"} },
 			[][]*scanner.Object{objs(user("a1"), user("a2"), user("a3"))},
@@ -234,7 +234,7 @@ func TestFindingsOrder(t *testing.T) {
 			append(users("u", 30, lastLogon(daysAgo(1))), user("old", disabled), server("ESS1", "Windows Server 2019 Essentials"),
 				server("FS01", "Windows Server 2022 Standard"), server("HV1", "Hyper-V Server 2019"), computer("X", "", "")),
 			[]string{CodeCALShortfall, CodeEssentialsLimitExceeded, CodeAdminExemptNotFound, CodeTLSVerificationDisabled,
-				CodeUnknownOperatingSystem, CodeHyperVHost, CodeReclaimableAccounts}},
+				CodeUnknownOperatingSystem, CodeCoreLicensesNotChecked, CodeHyperVHost, CodeReclaimableAccounts}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

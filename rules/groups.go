@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/calscan/calscan/scanner"
@@ -63,20 +62,6 @@ func (g *groupGraph) addGroup(o *scanner.Object) {
 	if o.SID != "" {
 		g.bySID[strings.Clone(o.SID)] = id
 	}
-}
-
-// primaryGroup finds a user's primary group: the group whose SID is the
-// user's domain SID followed by the primary group RID.
-func (g *groupGraph) primaryGroup(userSID string, rid uint32) (groupID, bool) {
-	if rid == 0 {
-		return 0, false
-	}
-	i := strings.LastIndexByte(userSID, '-')
-	if i < 0 {
-		return 0, false
-	}
-	id, ok := g.bySID[userSID[:i+1]+strconv.FormatUint(uint64(rid), 10)]
-	return id, ok
 }
 
 // nestedMembersOf marks every group that is, directly or through nesting, a

@@ -71,7 +71,14 @@ func dc(name, os string) *scanner.Object {
 
 func disabled(o *scanner.Object) { o.UserAccountControl |= scanner.UACAccountDisable }
 
-func inDomain(d string) func(*scanner.Object) { return func(o *scanner.Object) { o.Domain = d } }
+// inDomain moves an object to domain d, DN included: DNs are unique in a
+// forest, and calscan takes two objects with one DN (and no SID) for one.
+func inDomain(d string) func(*scanner.Object) {
+	return func(o *scanner.Object) {
+		o.Domain = d
+		o.DN = strings.Replace(o.DN, ",DC=corp,", ",DC="+d+",", 1)
+	}
+}
 
 func withDN(dn string) func(*scanner.Object) { return func(o *scanner.Object) { o.DN = dn } }
 
@@ -89,6 +96,13 @@ func created(t time.Time) func(*scanner.Object) { return func(o *scanner.Object)
 
 func expires(t time.Time) func(*scanner.Object) {
 	return func(o *scanner.Object) { o.AccountExpires = t }
+}
+
+// rdsIssued records a per-user RDS CAL issuance on a user (D4).
+func rdsIssued(version string, expires time.Time, licenseServer string) func(*scanner.Object) {
+	return func(o *scanner.Object) {
+		o.TSLicenseVersion, o.TSExpireDate, o.TSManagingLS = version, expires, licenseServer
+	}
 }
 
 func uac(flags uint32) func(*scanner.Object) {

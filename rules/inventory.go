@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +21,17 @@ type Inventory struct {
 	groups      groupGraph
 	interned    map[string]string // domains and OS strings, shared by every record
 	oses        map[osKey]scanner.OSInfo
+	rdsIssues   []rdsIssue // the few users with a per-user RDS CAL recorded, by user index
+	rdsUsers    []uint64   // bit set over user indices: has an entry in rdsIssues
+}
+
+// rdsIssue is a per-user RDS CAL issuance recorded on a user object (D4).
+// Most users have none, so they are kept apart from userRecord.
+type rdsIssue struct {
+	user          uint32 // index in Inventory.users
+	version       string // msTSLicenseVersion, interned
+	licenseServer string // msTSManagingLS, interned
+	expires       instant
 }
 
 type userRecord struct {
@@ -78,6 +91,19 @@ func (inv *Inventory) Add(o *scanner.Object) {
 			groupsAt:       uint32(at),
 			groupsLen:      uint32(len(o.MemberOf)),
 		})
+		if o.TSLicenseVersion != "" || o.TSManagingLS != "" || !o.TSExpireDate.IsZero() {
+			i := len(inv.users) - 1
+			for len(inv.rdsUsers) <= i/64 {
+				inv.rdsUsers = append(inv.rdsUsers, 0)
+			}
+			inv.rdsUsers[i/64] |= 1 << (i % 64)
+			inv.rdsIssues = append(inv.rdsIssues, rdsIssue{
+				user:          uint32(i),
+				version:       inv.intern(o.TSLicenseVersion),
+				licenseServer: inv.intern(o.TSManagingLS),
+				expires:       instantOf(o.TSExpireDate),
+			})
+		}
 	case scanner.KindComputer:
 		rec := computerRecord{
 			domain:         inv.intern(o.Domain),
@@ -113,6 +139,18 @@ func (inv *Inventory) intern(s string) string {
 // memberOf is the groups a user is a direct member of.
 func (inv *Inventory) memberOf(u *userRecord) []groupID {
 	return inv.memberships[u.groupsAt : u.groupsAt+u.groupsLen]
+}
+
+// rdsIssue finds user i's RDS CAL issuance, if any.
+func (inv *Inventory) rdsIssue(i int) (*rdsIssue, bool) {
+	if i/64 >= len(inv.rdsUsers) || inv.rdsUsers[i/64]&(1<<(i%64)) == 0 {
+		return nil, false
+	}
+	k, ok := slices.BinarySearchFunc(inv.rdsIssues, uint32(i), func(r rdsIssue, u uint32) int { return cmp.Compare(r.user, u) })
+	if !ok {
+		return nil, false
+	}
+	return &inv.rdsIssues[k], true
 }
 
 func (inv *Inventory) osInfo(c *computerRecord) scanner.OSInfo {

@@ -20,6 +20,7 @@ type Policy struct {
 	Model        Model
 	MixedDefault Model  // for ModelMixed: users/devices without usage evidence
 	UsageCSV     string // for ModelMixed: path of user,device pairs
+	Usage        *Usage // usage_csv as loaded by LoadUsage; nil: no usage evidence
 
 	StaleAfter      time.Duration // enabled accounts inactive this long are reclaimable (A2, A3)
 	ExcludeAccounts []string      // sAMAccountName globs, case-insensitive
@@ -55,6 +56,9 @@ type ServerConfig struct {
 	AccessGroup       string
 	VMs               int
 	ExternalConnector bool
+
+	RDSLicensing         CALType // CALRDSUser or CALRDSDevice; empty: decided from the owned RDS CALs
+	RDSExternalConnector bool    // an RDS External Connector covers its external users' RDS access
 }
 
 // OwnedCAL is a [[cal]] block.

@@ -14,6 +14,13 @@ type Result struct {
 	Directories []DirectoryCounts `json:"directories"`
 	Users       []Account         `json:"users"`
 	Devices     []Account         `json:"devices"`
+
+	// CoreLicenses is required against owned server core (or processor)
+	// licences, per edition and unit (C1–C3); empty when no server has its
+	// cores or processors configured and no core licences are owned.
+	CoreLicenses []CoreLicenseLine `json:"core_licenses,omitempty"`
+	// Mix is the cheapest user/device mix (§5); set for model "mixed" only.
+	Mix *Mix `json:"mix,omitempty"`
 }
 
 // Counts are the headline numbers.
@@ -24,6 +31,10 @@ type Counts struct {
 	DevicesCounted int      `json:"devices_counted"`
 	ServersSeen    int      `json:"servers_seen"`
 	Excluded       Excluded `json:"excluded"`
+
+	External        int `json:"external,omitempty"`         // counted users who are external (R4)
+	ExternalCovered int `json:"external_covered,omitempty"` // of them, covered by External Connectors on every server they use
+	Duplicates      int `json:"duplicates,omitempty"`       // accounts read more than once (same objectSid), counted once
 }
 
 // Excluded counts users and client devices left out, by reason.
@@ -70,6 +81,13 @@ type CALLine struct {
 	Shortfall  int           `json:"shortfall"`
 	Surplus    int           `json:"surplus"`
 	ByVersion  []VersionLine `json:"by_version"`
+
+	// RaisedBy names the servers that set MinVersion, with their release:
+	// "APP01 (Windows Server 2025)".
+	RaisedBy []string `json:"raised_by,omitempty"`
+	// Per-user RDS CALs a license server recorded on user objects (D4), rds-user only.
+	Issued        int `json:"issued,omitempty"`         // still valid
+	IssuedExpired int `json:"issued_expired,omitempty"` // past msTSExpireDate
 }
 
 // VersionLine is required against owned at one CAL version.
@@ -95,6 +113,18 @@ type Server struct {
 	Source                 string  `json:"source"`             // directory | config | directory+config
 	RDS                    bool    `json:"rds,omitempty"`
 	Note                   string  `json:"note,omitempty"`
+
+	AccessGroup          string  `json:"access_group,omitempty"`           // who uses it; "" everyone
+	ExternalConnector    bool    `json:"external_connector,omitempty"`     // external users need no CAL for it (R4)
+	RDSExternalConnector bool    `json:"rds_external_connector,omitempty"` // nor an RDS CAL
+	RDSLicensing         CALType `json:"rds_licensing,omitempty"`          // RD Session Host: rds-user or rds-device
+
+	Cores                int    `json:"cores,omitempty"`
+	Processors           int    `json:"processors,omitempty"`
+	VMs                  int    `json:"vms,omitempty"`
+	CoreLicensesRequired int    `json:"core_licenses_required,omitempty"` // in CoreLicenseUnit
+	CoreLicenseUnit      string `json:"core_license_unit,omitempty"`      // core | processor
+	CoreLicenseSets      int    `json:"core_license_sets,omitempty"`      // times all cores are licensed (Standard: 2 VMs each)
 }
 
 // Severity of a finding.
@@ -146,4 +176,49 @@ type Account struct {
 	CALType         CALType   `json:"cal_type,omitempty"`    // the CAL it needs, if counted
 	CALVersion      string    `json:"cal_version,omitempty"` // lowest CAL version that covers it
 	External        bool      `json:"external,omitempty"`
+	// RDS is set for users and devices that need an RDS CAL or hold a
+	// per-user RDS CAL issuance. Accounts with the same need and no issuance
+	// share one value: treat it as read-only.
+	RDS *AccountRDS `json:"rds,omitempty"`
+}
+
+// AccountRDS is an account's part in Remote Desktop Services licensing (D1–D4).
+type AccountRDS struct {
+	CALType    CALType `json:"cal_type,omitempty"`    // rds-user or rds-device, if it needs one
+	CALVersion string  `json:"cal_version,omitempty"` // lowest RDS CAL version that covers it (D2)
+
+	// A per-user RDS CAL a license server issued (D4), as recorded on the user.
+	IssuedVersion string    `json:"issued_version,omitempty"` // msTSLicenseVersion, as stored
+	IssuedExpires time.Time `json:"issued_expires,omitzero"`  // msTSExpireDate
+	LicenseServer string    `json:"license_server,omitempty"` // msTSManagingLS
+}
+
+// CoreLicenseLine is required against owned server licences for one edition
+// and unit (C1–C3), by version as in LICENSING.md §6.
+type CoreLicenseLine struct {
+	Edition    Edition       `json:"edition"`
+	Unit       string        `json:"unit"` // "core" (2016 and later) or "processor" (2012, 2012 R2: one licence per 2 processors)
+	Required   int           `json:"required"`
+	MinVersion string        `json:"min_version"`
+	Owned      int           `json:"owned"`
+	Shortfall  int           `json:"shortfall"`
+	Surplus    int           `json:"surplus"`
+	ByVersion  []VersionLine `json:"by_version"`
+	Servers    []string      `json:"servers"` // the servers counted in Required
+}
+
+// Mix is the cheapest user/device mix (§5) against licensing everyone one way.
+type Mix struct {
+	UsageCSV            string `json:"usage_csv,omitempty"`
+	Default             Model  `json:"default"`               // mixed_default: the CAL type of accounts without evidence
+	Pairs               int    `json:"pairs"`                 // distinct user,device pairs between counted accounts
+	PairsIgnored        int    `json:"pairs_ignored"`         // pairs naming an unknown, excluded or server account
+	UsersWithEvidence   int    `json:"users_with_evidence"`   // counted users in at least one pair
+	DevicesWithEvidence int    `json:"devices_with_evidence"` // counted devices in at least one pair
+	UserCALs            int    `json:"user_cals"`             // in the cheapest mix
+	DeviceCALs          int    `json:"device_cals"`
+	Total               int    `json:"total"`
+	AllUser             int    `json:"all_user"`   // CALs if every counted user had a User CAL
+	AllDevice           int    `json:"all_device"` // CALs if every counted client device had a Device CAL
+	Saving              int    `json:"saving"`     // min(all_user, all_device) − total; negative when one type for all is cheaper
 }

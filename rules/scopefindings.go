@@ -55,15 +55,15 @@ func (e *evaluation) reclaimableFinding() {
 	if e.calType == CALDevice {
 		accounts = e.res.Devices
 	}
-	var names []string
+	names := e.newSubjectList()
 	byReason := map[Reason]int{}
-	for _, a := range accounts {
-		if a.Excluded.Reclaimable() {
-			names = append(names, e.label(a.Domain, a.Name))
+	for k := range accounts {
+		if a := &accounts[k]; a.Excluded.Reclaimable() {
+			names.add(a.Domain, a.Name)
 			byReason[a.Excluded]++
 		}
 	}
-	if len(names) == 0 {
+	if names.n == 0 {
 		return
 	}
 	var parts []string
@@ -78,9 +78,9 @@ func (e *evaluation) reclaimableFinding() {
 	}
 	e.add(Finding{Code: CodeReclaimableAccounts, Severity: SeverityInfo, Rule: "A2",
 		Message: fmt.Sprintf("%d %s %s no CAL (%s); a CAL assigned to %s can be reassigned.",
-			len(names), noun, plural(len(names), "account needs", "accounts need"), strings.Join(parts, ", "), plural(len(names), "it", "them")),
+			names.n, noun, plural(names.n, "account needs", "accounts need"), strings.Join(parts, ", "), plural(names.n, "it", "them")),
 		Action:   "Delete or keep these accounts disabled; reassign their CALs to new staff or devices.",
-		Subjects: capSubjects(names)})
+		Subjects: names.subjects()})
 }
 
 func reasonWord(r Reason, staleDays float64) string {

@@ -38,11 +38,12 @@ func (sc *serverConfigs) match(c *computerRecord) (*ServerConfig, bool) {
 		return nil, false
 	}
 	host, _, _ := strings.Cut(c.dnsName(), ".")
+	var buf [64]byte
 	for _, key := range [...]string{c.name(), c.dnsName(), host} {
 		if key == "" {
 			continue
 		}
-		if i, ok := sc.byName[strings.ToLower(key)]; ok {
+		if i, ok := sc.byName[string(appendLower(buf[:0], key))]; ok {
 			sc.matched[i] = true
 			return &sc.blocks[i], true
 		}
@@ -93,6 +94,11 @@ func applyConfig(s *Server, cfg *ServerConfig) {
 		s.Version = cfg.Release
 	}
 	s.RDS = cfg.RDS
+	s.RDSLicensing = cfg.RDSLicensing
+	s.AccessGroup = strings.TrimSpace(cfg.AccessGroup)
+	s.ExternalConnector = cfg.ExternalConnector
+	s.RDSExternalConnector = cfg.RDSExternalConnector
+	s.Cores, s.Processors, s.VMs = cfg.Cores, cfg.Processors, cfg.VMs
 }
 
 func configServer(cfg *ServerConfig) Server {
@@ -153,6 +159,9 @@ func serverNote(s *Server, info scanner.OSInfo) string {
 	}
 	if info.Evaluation {
 		notes = append(notes, "Evaluation edition.")
+	}
+	if s.DomainController && s.AccessGroup != "" {
+		notes = append(notes, "Domain controller: every user authenticates against it (R6), so access_group does not limit who needs a CAL for it.")
 	}
 	if info.AzureEdition {
 		notes = append(notes, "Azure Edition: if it runs in Azure with the licence included, it may need no CALs; set edition = \"none\" in a [[server]] block if so.")
