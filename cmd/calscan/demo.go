@@ -75,7 +75,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // demoPolicy is what the demo company owns: a typical estate that bought
-// CALs years ago, then added a 2022 domain controller.
+// CALs years ago, then added a 2022 domain controller; remote staff work on an
+// RD Session Host; two hosts have their cores on record.
 func demoPolicy(o scanner.LDAPOptions) rules.Policy {
 	return rules.Policy{
 		Model:           rules.ModelUser,
@@ -83,10 +84,18 @@ func demoPolicy(o scanner.LDAPOptions) rules.Policy {
 		StaleAfter:      90 * 24 * time.Hour,
 		ExcludeAccounts: []string{"svc-*"},
 		AdminExempt:     []string{"Administrator"},
+		Servers: []rules.ServerConfig{
+			{Name: "RDS01", RDS: true, AccessGroup: "CN=RDS Users,OU=Groups," + o.BaseDN, Cores: 16, Processors: 1},
+			{Name: "SQL01", Cores: 24, Processors: 2, VMs: 0},
+		},
 		CALs: []rules.OwnedCAL{
 			{Type: rules.CALUser, Version: "2019", Quantity: 1200, Reference: "Open Value 8841, 2019-03"},
 			{Type: rules.CALUser, Version: "2022", Quantity: 400, Reference: "CSP, 2023-06"},
 			{Type: rules.CALDevice, Version: "2016", Quantity: 50, Reference: "OEM, shop-floor PCs"},
+			{Type: rules.CALRDSUser, Version: "2019", Quantity: 100, Reference: "Open Value 8841, 2019-03"},
+		},
+		CoreLicenses: []rules.OwnedCoreLicense{
+			{Edition: rules.EditionDatacenter, Version: "2019", Quantity: 32},
 		},
 		Directories: []rules.DirectoryInfo{{Name: o.Name, Source: o.URL}},
 	}
