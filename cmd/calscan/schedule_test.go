@@ -231,4 +231,6 @@ type balanceError struct {
 	what string
 }
 
-func (e *balanceError) Error() string { return "PowerShell structure: line " + strconv.Itoa(e.line) + ": " + e.what }
+func (e *balanceError) Error() string {
+	return "PowerShell structure: line " + strconv.Itoa(e.line) + ": " + e.what
+}
