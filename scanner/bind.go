@@ -19,35 +19,91 @@ var errEmptyPassword = errors.New("simple bind with an empty password refused: i
 func bind(conn *ldap.Conn, opts *LDAPOptions) error {
 	switch strings.ToLower(opts.Bind) {
 	case BindSimple, "":
-		if opts.BindDN == "" {
-			return errors.New("simple bind needs bind_dn")
-		}
-		if opts.Password == "" {
-			return errEmptyPassword
-		}
-		if _, err := conn.SimpleBind(ldap.NewSimpleBindRequest(opts.BindDN, opts.Password, nil)); err != nil {
-			return explainedBindError(opts.BindDN, err)
-		}
-		return nil
+		return bindSimple(conn, opts)
 	case BindAnonymous:
 		if err := conn.UnauthenticatedBind(""); err != nil {
 			return explainedBindError("anonymous", err)
 		}
 		return nil
-	case BindKerberos, BindNTLM, BindSSPI:
-		return fmt.Errorf("bind method %q is not supported yet", opts.Bind)
+	case BindKerberos:
+		return bindKerberos(conn, opts)
+	case BindNTLM:
+		return bindNTLM(conn, opts)
+	case BindSSPI:
+		return bindSSPI(conn, opts)
 	default:
 		return fmt.Errorf("unknown bind method %q", opts.Bind)
 	}
 }
 
+func bindSimple(conn *ldap.Conn, opts *LDAPOptions) error {
+	if opts.BindDN == "" {
+		return errors.New("simple bind needs bind_dn")
+	}
+	if opts.Password == "" {
+		return errEmptyPassword
+	}
+	if _, err := conn.SimpleBind(ldap.NewSimpleBindRequest(opts.BindDN, opts.Password, nil)); err != nil {
+		return explainedBindError(opts.BindDN, err)
+	}
+	return nil
+}
+
+// SettingError is a [[directory]] setting that cannot work, named by its
+// config key ("bind_dn", "keytab", …) so that the config loader can point at it.
+type SettingError struct {
+	Key string
+	Msg string
+}
+
+func (e SettingError) Error() string { return e.Key + ": " + e.Msg }
+
+// PrepareBind fills in the defaults of opts' bind method (for Kerberos:
+// krb5.conf, credential cache, realm and SPN, read with lookupEnv) and
+// reports, by config key, the settings that cannot work. It contacts
+// nothing. The config loader calls it; a bind repeats it on a copy, so
+// options built in code get the same defaults.
+func PrepareBind(opts *LDAPOptions, lookupEnv func(string) (string, bool)) []SettingError {
+	switch strings.ToLower(opts.Bind) {
+	case BindKerberos:
+		return prepareKerberos(opts, lookupEnv)
+	case BindNTLM:
+		return prepareNTLM(opts)
+	case BindSSPI:
+		return prepareSSPI(opts)
+	}
+	return nil
+}
+
+// settingsError joins what PrepareBind found into one error, or nil.
+func settingsError(problems []SettingError) error {
+	errs := make([]error, len(problems))
+	for i, p := range problems {
+		errs[i] = p
+	}
+	return errors.Join(errs...)
+}
+
+// splitAccount reads a Windows account name written DOMAIN\user or
+// user@domain; ok is false for anything else (a DN, a bare name).
+func splitAccount(name string) (domain, user string, ok bool) {
+	if d, u, found := strings.Cut(name, `\`); found {
+		return d, u, d != "" && u != "" && !strings.ContainsAny(u, `\@`)
+	}
+	if u, d, found := strings.Cut(name, "@"); found {
+		return d, u, d != "" && u != "" && !strings.ContainsAny(d, "@=,")
+	}
+	return "", "", false
+}
+
 // explainedBindError wraps a bind failure with AD's reason, keeping the LDAP
 // error reachable (ldap.IsErrorWithCode still works on the result).
 func explainedBindError(who string, err error) error {
+	// Quoted by hand: %q would double the backslash of DOMAIN\user.
 	if reason, ok := bindReason(err); ok {
-		return fmt.Errorf("bind as %q: %s: %w", who, reason, err)
+		return fmt.Errorf(`bind as "%s": %s: %w`, who, reason, err)
 	}
-	return fmt.Errorf("bind as %q: %w", who, err)
+	return fmt.Errorf(`bind as "%s": %w`, who, err)
 }
 
 // ExplainBindError says in plain words why a bind failed, reading AD's

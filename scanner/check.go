@@ -22,7 +22,8 @@ type CheckInfo struct {
 	DefaultNamingContext string
 	DomainFunctionality  string // RootDSE domainFunctionality, e.g. "7"; see DomainLevel
 	PagingSupported      bool   // the server lists the paged results control
-	BaseDN               string // the base a scan would search (base_dn, or defaultNamingContext)
+	GlobalCatalog        bool   // the URL is a Global Catalog port: the scan covers the forest
+	BaseDN               string // the base a scan would search (base_dn, "" for a forest, or defaultNamingContext)
 	BaseDNExists         bool
 }
 
@@ -61,18 +62,16 @@ func (l *LDAP) Check(ctx context.Context) (*CheckInfo, error) {
 		DefaultNamingContext: dse.defaultNamingContext,
 		DomainFunctionality:  dse.domainFunctionality,
 		PagingSupported:      slices.Contains(dse.supportedControls, pagedResultsOID),
-		BaseDN:               l.opts.BaseDN,
+		GlobalCatalog:        l.GlobalCatalog(),
 	}
 	if l.opts.Bind != BindAnonymous {
 		info.BindDN = l.opts.BindDN
 	}
-	if info.BaseDN == "" {
-		info.BaseDN = dse.defaultNamingContext
+	if info.BaseDN, err = l.searchBase(conn); err != nil {
+		return nil, err
 	}
-	if info.BaseDN != "" {
-		if info.BaseDNExists, err = entryExists(conn, info.BaseDN); err != nil {
-			return nil, l.fail("search", fmt.Errorf("look up base DN %q: %w", info.BaseDN, err))
-		}
+	if info.BaseDNExists, err = entryExists(conn, info.BaseDN); err != nil {
+		return nil, l.fail("search", fmt.Errorf("look up base DN %q: %w", info.BaseDN, err))
 	}
 	return info, nil
 }

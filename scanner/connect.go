@@ -17,10 +17,17 @@ import (
 
 // endpoint is a parsed ldap:// or ldaps:// URL.
 type endpoint struct {
-	host  string // without brackets or port
-	addr  string // host:port to dial
-	ldaps bool
+	host          string // without brackets or port
+	addr          string // host:port to dial
+	ldaps         bool
+	globalCatalog bool // the Global Catalog ports: 3268, or 3269 with TLS
 }
+
+// Global Catalog ports: a forest-wide, partial replica of every domain.
+const (
+	globalCatalogPort    = "3268"
+	globalCatalogTLSPort = "3269"
+)
 
 func parseEndpoint(raw string) (endpoint, error) {
 	u, err := url.Parse(raw)
@@ -47,6 +54,7 @@ func parseEndpoint(raw string) (endpoint, error) {
 		return endpoint{}, fmt.Errorf("url %q: no host", raw)
 	}
 	ep.addr = net.JoinHostPort(ep.host, port)
+	ep.globalCatalog = port == globalCatalogPort || port == globalCatalogTLSPort
 	return ep, nil
 }
 

@@ -51,6 +51,16 @@ func NewLDAP(opts LDAPOptions, log zerolog.Logger) *LDAP {
 // Name is the [[directory]] name.
 func (l *LDAP) Name() string { return l.opts.Name }
 
+// GlobalCatalog reports whether the URL is a Global Catalog port (3268, or
+// 3269 over TLS), which answers for the whole forest.
+func (l *LDAP) GlobalCatalog() bool { return IsGlobalCatalog(l.opts.URL) }
+
+// IsGlobalCatalog reports whether an LDAP URL names a Global Catalog port.
+func IsGlobalCatalog(url string) bool {
+	ep, err := parseEndpoint(url)
+	return err == nil && ep.globalCatalog
+}
+
 // Scan streams every user, computer and group under the base DN to emit.
 // The three searches run concurrently; emit is called under a lock, so from
 // one goroutine at a time. The first failure stops the other searches. A
@@ -58,6 +68,11 @@ func (l *LDAP) Name() string { return l.opts.Name }
 func (l *LDAP) Scan(ctx context.Context, emit func(*Object) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if l.GlobalCatalog() {
+		l.log.Warn().Msg("scanning a Global Catalog: for domains other than the DC's own it holds only the partial attribute set. " +
+			"accountExpires is not in it by default (expired accounts of those domains are counted) and memberOf lists only " +
+			"their universal groups (include_groups and external_groups may miss members). For exact numbers, add a [[directory]] per domain")
+	}
 
 	var emitMu sync.Mutex
 	lockedEmit := func(o *Object) error {
@@ -105,16 +120,9 @@ func (l *LDAP) scanKind(ctx context.Context, kind Kind, emit func(*Object) error
 	}
 	defer func() { _ = conn.Close() }()
 
-	baseDN := l.opts.BaseDN
-	if baseDN == "" {
-		dse, err := readRootDSE(conn)
-		if err != nil {
-			return l.fail("search", fmt.Errorf("read RootDSE for the default base DN: %w", err))
-		}
-		if dse.defaultNamingContext == "" {
-			return l.fail("search", errors.New("no base_dn set and the server has no defaultNamingContext"))
-		}
-		baseDN = dse.defaultNamingContext
+	baseDN, err := l.searchBase(conn)
+	if err != nil {
+		return err
 	}
 
 	s := &pagedSearch{
@@ -139,6 +147,23 @@ func (l *LDAP) scanKind(ctx context.Context, kind Kind, emit func(*Object) error
 	s.log.Info().Int("objects", s.objects).Int("pages", s.pages).
 		Dur("took", time.Since(start)).Msg("search finished")
 	return nil
+}
+
+// searchBase is where the searches start: base_dn; without it the whole
+// forest ("", the root) on a Global Catalog, or the DC's own domain
+// (its defaultNamingContext) anywhere else.
+func (l *LDAP) searchBase(conn *ldap.Conn) (string, error) {
+	if l.opts.BaseDN != "" || l.GlobalCatalog() {
+		return l.opts.BaseDN, nil
+	}
+	dse, err := readRootDSE(conn)
+	if err != nil {
+		return "", l.fail("search", fmt.Errorf("read RootDSE for the default base DN: %w", err))
+	}
+	if dse.defaultNamingContext == "" {
+		return "", l.fail("search", errors.New("no base_dn set and the server has no defaultNamingContext"))
+	}
+	return dse.defaultNamingContext, nil
 }
 
 // open connects and binds one connection; purpose names it in the logs.
@@ -228,6 +253,8 @@ func (s *pagedSearch) page(ctx context.Context) ([]byte, error) {
 				return nil, err
 			}
 		case resp.Referral() != "":
+			// A continuation reference: part of the tree is in another naming
+			// context (AD's Configuration and DNS partitions, another domain).
 			s.log.Debug().Str("referral", resp.Referral()).Msg("referral not followed")
 		default:
 			if c, ok := ldap.FindControl(resp.Controls(), ldap.ControlTypePaging).(*ldap.ControlPaging); ok {
@@ -240,6 +267,10 @@ func (s *pagedSearch) page(ctx context.Context) ([]byte, error) {
 		return nil, fmt.Errorf("interrupted after %d objects: %w", s.objects, context.Cause(ctx))
 	}
 	if err := resp.Err(); err != nil {
+		if ldap.IsErrorWithCode(err, ldap.LDAPResultReferral) {
+			return nil, fmt.Errorf("this server does not hold the base DN and refers elsewhere, which calscan does not follow "+
+				"(point url at a domain controller of that domain, or at a Global Catalog, port 3268, for a forest-wide scan): %w", err)
+		}
 		return nil, fmt.Errorf("page %d: %w", s.pages+1, err)
 	}
 	s.pages++

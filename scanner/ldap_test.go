@@ -318,7 +318,7 @@ func TestScanBindFailures(t *testing.T) {
 		{name: "account expired", accountErr: "701", want: []string{"701", "account expired"}},
 		{name: "must reset password", accountErr: "773", want: []string{"773", "user must reset password"}},
 		{name: "empty password is not sent", password: "", want: []string{"empty password"}},
-		{name: "kerberos", bind: scanner.BindKerberos, want: []string{`bind method "kerberos" is not supported yet`}},
+		{name: "ntlm with a DN", bind: scanner.BindNTLM, want: []string{"not a Windows account name", `DOMAIN\user`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

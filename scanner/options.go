@@ -29,6 +29,8 @@ type LDAPOptions struct {
 	BindDN   string
 	Password string // resolved from password_env / password_file; never logged
 
+	Kerberos KerberosOptions // bind = "kerberos"; its SPN is also used by "sspi"
+
 	StartTLS           bool
 	CAFile             string // PEM bundle to trust instead of the system roots
 	InsecureSkipVerify bool
