@@ -46,13 +46,17 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if err != nil {
 			return fail(stderr, err)
 		}
-		fmt.Fprintf(stdout, "  connected: %s (%s)\n", o.URL, info.DNSHostName)
-		fmt.Fprintf(stdout, "  bound as:  %s (%s bind)\n", orAnonymous(o.BindDN), o.Bind)
+		fmt.Fprintf(stdout, "  connected: %s (%s, domain level %s)\n", o.URL, info.DNSHostName, info.DomainLevel())
+		fmt.Fprintf(stdout, "  bound as:  %s (%s bind)\n", boundAs(o), o.Bind)
 		fmt.Fprintf(stdout, "  naming context: %s; paging supported: %v\n", info.DefaultNamingContext, info.PagingSupported)
 		if !info.BaseDNExists {
-			return fail(stderr, &scanner.DirectoryError{Directory: d.Name(), Op: "search", Err: fmt.Errorf("base_dn %q does not exist on %s (its naming context is %q)", o.BaseDN, o.URL, info.DefaultNamingContext)})
+			return fail(stderr, &scanner.DirectoryError{Directory: d.Name(), Op: "search", Err: fmt.Errorf("base_dn %q does not exist on %s (its naming context is %q)", info.BaseDN, o.URL, info.DefaultNamingContext)})
 		}
-		fmt.Fprintf(stdout, "  would scan under %s, %d entries per page:\n", o.BaseDN, o.PageSize)
+		base := info.BaseDN
+		if info.GlobalCatalog && base == "" {
+			base = "the whole forest (Global Catalog)"
+		}
+		fmt.Fprintf(stdout, "  would scan under %s, %d entries per page:\n", base, o.PageSize)
 		fmt.Fprintf(stdout, "    users:     %s\n    computers: %s\n    groups:    %s\n", o.UserFilter, o.ComputerFilter, o.GroupFilter)
 	}
 	fmt.Fprintf(stdout, "\nPolicy: model %s, %d owned CAL purchase(s), %d configured server(s), stale after %d days.\n",
@@ -61,9 +65,15 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return exitOK
 }
 
-func orAnonymous(dn string) string {
-	if dn == "" {
-		return "(anonymous)"
+// boundAs names the account a bind uses, as far as the config says.
+func boundAs(o scanner.LDAPOptions) string {
+	switch {
+	case o.BindDN != "":
+		return o.BindDN
+	case o.Bind == scanner.BindKerberos:
+		return "(the principal in the credential cache)"
+	case o.Bind == scanner.BindSSPI:
+		return "(the logged-on Windows user)"
 	}
-	return dn
+	return "(anonymous)"
 }
