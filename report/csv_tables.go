@@ -8,8 +8,9 @@ import (
 )
 
 // summary.csv is one table a spreadsheet can filter by section: the verdict,
-// one row per CAL line and per CAL version, then the counts (totals have an
-// empty domain, per-domain rows name it).
+// one row per CAL line and per CAL version, the same for server core
+// licences (value: the unit), the cheapest mix (model mixed), then the counts
+// (totals have an empty domain, per-domain rows name it).
 var summaryHeader = []string{"section", "domain", "name", "version", "required", "owned", "shortfall", "surplus", "value"}
 
 func summaryRows(r *Report, emit func([]string) error) error {
@@ -37,6 +38,32 @@ func summaryRows(r *Report, emit func([]string) error) error {
 				itoa(v.Required), itoa(v.Owned), "", "", ""})
 		}
 	}
+	for _, l := range r.CoreLicenses {
+		rows = append(rows, []string{"core_license", "", string(l.Edition), l.MinVersion,
+			itoa(l.Required), itoa(l.Owned), itoa(l.Shortfall), itoa(l.Surplus), l.Unit})
+	}
+	for _, l := range r.CoreLicenses {
+		for _, v := range l.ByVersion {
+			rows = append(rows, []string{"core_license_version", "", string(l.Edition), v.Version,
+				itoa(v.Required), itoa(v.Owned), "", "", l.Unit})
+		}
+	}
+	if m := r.Mix; m != nil {
+		rows = append(rows,
+			value("mix", "", "default", string(m.Default)),
+			value("mix", "", "usage_csv", m.UsageCSV),
+			value("mix", "", "pairs", itoa(m.Pairs)),
+			value("mix", "", "pairs_ignored", itoa(m.PairsIgnored)),
+			value("mix", "", "users_with_evidence", itoa(m.UsersWithEvidence)),
+			value("mix", "", "devices_with_evidence", itoa(m.DevicesWithEvidence)),
+			value("mix", "", "user_cals", itoa(m.UserCALs)),
+			value("mix", "", "device_cals", itoa(m.DeviceCALs)),
+			value("mix", "", "total", itoa(m.Total)),
+			value("mix", "", "all_user", itoa(m.AllUser)),
+			value("mix", "", "all_device", itoa(m.AllDevice)),
+			value("mix", "", "saving", itoa(m.Saving)),
+		)
+	}
 
 	counts := func(domain string, usersSeen, usersCounted, devicesSeen, devicesCounted, serversSeen int) {
 		rows = append(rows,
@@ -50,7 +77,15 @@ func summaryRows(r *Report, emit func([]string) error) error {
 	c := r.Counts
 	counts("", c.UsersSeen, c.UsersCounted, c.DevicesSeen, c.DevicesCounted, c.ServersSeen)
 	_, reclaimable := totalExcluded(c.Excluded)
-	rows = append(rows, value("count", "", "reclaimable", itoa(reclaimable)))
+	issued, issuedExpired := rdsIssued(r.CALs)
+	rows = append(rows,
+		value("count", "", "reclaimable", itoa(reclaimable)),
+		value("count", "", "external", itoa(c.External)),
+		value("count", "", "external_covered", itoa(c.ExternalCovered)),
+		value("count", "", "duplicates", itoa(c.Duplicates)),
+		value("count", "", "rds_cals_issued", itoa(issued)),
+		value("count", "", "rds_cals_issued_expired", itoa(issuedExpired)),
+	)
 	for _, rc := range exclusions(c.Excluded) {
 		rows = append(rows, value("excluded", "", string(rc.Reason), itoa(rc.Count)))
 	}
@@ -73,16 +108,33 @@ func summaryRows(r *Report, emit func([]string) error) error {
 	return nil
 }
 
+// rdsIssued is the per-user RDS CALs a license server recorded (D4).
+func rdsIssued(cals []rules.CALLine) (valid, expired int) {
+	for _, c := range cals {
+		valid += c.Issued
+		expired += c.IssuedExpired
+	}
+	return valid, expired
+}
+
+// The rds_ columns come last so that the earlier columns keep their places.
 var usersHeader = []string{"domain", "name", "display_name", "upn", "dn", "sid", "last_logon", "created",
-	"counted", "excluded_reason", "cal_type", "cal_version", "external"}
+	"counted", "excluded_reason", "cal_type", "cal_version", "external",
+	"rds_cal_type", "rds_cal_version", "rds_issued_version", "rds_issued_expires", "rds_license_server"}
 
 func userRows(r *Report, emit func([]string) error) error {
 	row := make([]string, len(usersHeader))
+	var noRDS rules.AccountRDS
 	for i := range r.Users {
 		a := &r.Users[i]
+		rds := a.RDS
+		if rds == nil {
+			rds = &noRDS
+		}
 		row = append(row[:0], a.Domain, a.Name, a.DisplayName, a.UPN, a.DN, a.SID,
 			timestamp(a.LastLogon), timestamp(a.Created), strconv.FormatBool(a.Counted),
-			string(a.Excluded), string(a.CALType), a.CALVersion, strconv.FormatBool(a.External))
+			string(a.Excluded), string(a.CALType), a.CALVersion, strconv.FormatBool(a.External),
+			string(rds.CALType), rds.CALVersion, rds.IssuedVersion, timestamp(rds.IssuedExpires), rds.LicenseServer)
 		if err := emit(row); err != nil {
 			return err
 		}
@@ -91,15 +143,20 @@ func userRows(r *Report, emit func([]string) error) error {
 }
 
 var devicesHeader = []string{"domain", "name", "dns_name", "operating_system", "dn", "last_logon",
-	"counted", "excluded_reason", "cal_type", "cal_version"}
+	"counted", "excluded_reason", "cal_type", "cal_version", "rds_cal_type", "rds_cal_version"}
 
 func deviceRows(r *Report, emit func([]string) error) error {
 	row := make([]string, len(devicesHeader))
+	var noRDS rules.AccountRDS
 	for i := range r.Devices {
 		a := &r.Devices[i]
+		rds := a.RDS
+		if rds == nil {
+			rds = &noRDS
+		}
 		row = append(row[:0], a.Domain, a.Name, a.DNSName, a.OperatingSystem, a.DN,
 			timestamp(a.LastLogon), strconv.FormatBool(a.Counted),
-			string(a.Excluded), string(a.CALType), a.CALVersion)
+			string(a.Excluded), string(a.CALType), a.CALVersion, string(rds.CALType), rds.CALVersion)
 		if err := emit(row); err != nil {
 			return err
 		}
@@ -107,14 +164,22 @@ func deviceRows(r *Report, emit func([]string) error) error {
 	return nil
 }
 
+// The columns after note come last so that the earlier ones keep their
+// places; the core licence numbers are empty where not configured or not
+// applicable, as report.json omits them.
 var serversHeader = []string{"domain", "name", "dns_name", "operating_system", "operating_system_version",
-	"edition", "version", "cal_version", "domain_controller", "needs_cals", "excluded_reason", "source", "rds", "note"}
+	"edition", "version", "cal_version", "domain_controller", "needs_cals", "excluded_reason", "source", "rds", "note",
+	"access_group", "external_connector", "rds_external_connector", "rds_licensing",
+	"cores", "processors", "vms", "core_licenses_required", "core_license_unit", "core_license_sets"}
 
 func serverRows(r *Report, emit func([]string) error) error {
 	for _, s := range r.Servers {
 		row := []string{s.Domain, s.Name, s.DNSName, s.OperatingSystem, s.OperatingSystemVersion,
 			string(s.Edition), s.Version, s.CALVersion, strconv.FormatBool(s.DomainController),
-			strconv.FormatBool(s.NeedsCALs), string(s.Excluded), s.Source, strconv.FormatBool(s.RDS), s.Note}
+			strconv.FormatBool(s.NeedsCALs), string(s.Excluded), s.Source, strconv.FormatBool(s.RDS), s.Note,
+			s.AccessGroup, strconv.FormatBool(s.ExternalConnector), strconv.FormatBool(s.RDSExternalConnector), string(s.RDSLicensing),
+			blankZero(s.Cores), blankZero(s.Processors), blankZero(s.VMs),
+			blankZero(s.CoreLicensesRequired), s.CoreLicenseUnit, blankZero(s.CoreLicenseSets)}
 		if err := emit(row); err != nil {
 			return err
 		}
@@ -132,4 +197,12 @@ func findingRows(r *Report, emit func([]string) error) error {
 		}
 	}
 	return nil
+}
+
+// blankZero writes n, or nothing for 0 (not configured).
+func blankZero(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
 }

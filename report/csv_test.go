@@ -19,6 +19,17 @@ func TestCSVGolden(t *testing.T) {
 	}
 }
 
+// TestCSVGoldenLicensingDepth pins the columns and rows of RDS CALs, server
+// core licences, the cheapest mix and external users.
+func TestCSVGoldenLicensingDepth(t *testing.T) {
+	r := depthReport()
+	for _, name := range (&CSV{}).Files() {
+		t.Run(name, func(t *testing.T) {
+			checkGolden(t, "depth/"+name, render(t, &CSV{}, name, r))
+		})
+	}
+}
+
 // readCSV checks the BOM and CRLF endings and parses the file.
 func readCSV(t *testing.T, data []byte) [][]string {
 	t.Helper()
@@ -42,9 +53,12 @@ func TestCSVHeadersWithoutRows(t *testing.T) {
 		file   string
 		header []string
 	}{
-		{UsersCSV, []string{"domain", "name", "display_name", "upn", "dn", "sid", "last_logon", "created", "counted", "excluded_reason", "cal_type", "cal_version", "external"}},
-		{DevicesCSV, []string{"domain", "name", "dns_name", "operating_system", "dn", "last_logon", "counted", "excluded_reason", "cal_type", "cal_version"}},
-		{ServersCSV, []string{"domain", "name", "dns_name", "operating_system", "operating_system_version", "edition", "version", "cal_version", "domain_controller", "needs_cals", "excluded_reason", "source", "rds", "note"}},
+		{UsersCSV, []string{"domain", "name", "display_name", "upn", "dn", "sid", "last_logon", "created", "counted", "excluded_reason", "cal_type", "cal_version", "external",
+			"rds_cal_type", "rds_cal_version", "rds_issued_version", "rds_issued_expires", "rds_license_server"}},
+		{DevicesCSV, []string{"domain", "name", "dns_name", "operating_system", "dn", "last_logon", "counted", "excluded_reason", "cal_type", "cal_version", "rds_cal_type", "rds_cal_version"}},
+		{ServersCSV, []string{"domain", "name", "dns_name", "operating_system", "operating_system_version", "edition", "version", "cal_version", "domain_controller", "needs_cals", "excluded_reason", "source", "rds", "note",
+			"access_group", "external_connector", "rds_external_connector", "rds_licensing",
+			"cores", "processors", "vms", "core_licenses_required", "core_license_unit", "core_license_sets"}},
 		{FindingsCSV, []string{"severity", "code", "rule", "message", "action", "subjects"}},
 	}
 	for _, tt := range tests {
@@ -70,6 +84,9 @@ func TestCSVSummaryOfEmptyResult(t *testing.T) {
 		if len(row) != 9 {
 			t.Fatalf("row %q has %d cells, want 9", row, len(row))
 		}
+		if section := row[0]; section == "mix" || strings.HasPrefix(section, "core_license") {
+			t.Errorf("a result without a mix or core licences has the row %q", row)
+		}
 		got[row[0]+"/"+row[2]] = row[8]
 	}
 	for key, want := range map[string]string{
@@ -78,6 +95,8 @@ func TestCSVSummaryOfEmptyResult(t *testing.T) {
 		"count/users_counted": "0",
 		"excluded/builtin":    "0",
 		"findings/violation":  "0",
+		"count/external":      "0",
+		"count/duplicates":    "0",
 	} {
 		if got[key] != want {
 			t.Errorf("%s = %q, want %q", key, got[key], want)
@@ -91,7 +110,12 @@ func TestNeutralise(t *testing.T) {
 	}{
 		{"=1+1", "'=1+1"},
 		{"+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"},
-		{"-2", "'-2"},
+		{"-2", "-2"},
+		{"-70.5", "-70.5"},
+		{"-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"},
+		{"-", "'-"},
+		{"-.5", "'-.5"},
+		{"- 2", "'- 2"},
 		{"@SUM(A1:A2)", "'@SUM(A1:A2)"},
 		{"\t=1+1", "'\t=1+1"},
 		{"\tplain", "'\tplain"},
@@ -117,12 +141,17 @@ func TestNeutralise(t *testing.T) {
 // TestCSVInjection puts formula payloads in every kind of directory string and
 // checks that no cell of any CSV file starts with a formula character.
 func TestCSVInjection(t *testing.T) {
-	payloads := []string{"=1+1", "+cmd|' /C calc'!A0", "-2", "@SUM(1,1)", "\t=1", "\r=1", "  =1+1"}
-	res := &rules.Result{}
+	payloads := []string{"=1+1", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1,1)", "\t=1", "\r=1", "  =1+1"}
+	res := &rules.Result{Mix: &rules.Mix{UsageCSV: payloads[0], Saving: -2}}
 	for _, p := range payloads {
-		res.Users = append(res.Users, rules.Account{Domain: p, Name: p, DisplayName: p, UPN: p, DN: p, SID: p})
-		res.Devices = append(res.Devices, rules.Account{Domain: p, Name: p, DNSName: p, OperatingSystem: p, DN: p})
-		res.Servers = append(res.Servers, rules.Server{Name: p, Domain: p, DNSName: p, OperatingSystem: p, OperatingSystemVersion: p, Note: p})
+		res.Users = append(res.Users, rules.Account{Domain: p, Name: p, DisplayName: p, UPN: p, DN: p, SID: p,
+			RDS: &rules.AccountRDS{CALVersion: p, IssuedVersion: p, LicenseServer: p}})
+		res.Devices = append(res.Devices, rules.Account{Domain: p, Name: p, DNSName: p, OperatingSystem: p, DN: p,
+			RDS: &rules.AccountRDS{CALVersion: p}})
+		res.Servers = append(res.Servers, rules.Server{Name: p, Domain: p, DNSName: p, OperatingSystem: p, OperatingSystemVersion: p, Note: p,
+			AccessGroup: p, CoreLicenseUnit: p})
+		res.CoreLicenses = append(res.CoreLicenses, rules.CoreLicenseLine{Edition: rules.Edition(p), Unit: p, MinVersion: p,
+			ByVersion: []rules.VersionLine{{Version: p}}})
 		res.Findings = append(res.Findings, rules.Finding{Code: "X", Message: p, Action: p, Subjects: []string{p, "ok"}})
 		res.Directories = append(res.Directories, rules.DirectoryCounts{Name: p, Source: p})
 	}
@@ -138,6 +167,9 @@ func TestCSVInjection(t *testing.T) {
 				for _, cell := range row {
 					if strings.HasPrefix(cell, "'") {
 						quoted++
+					}
+					if plainNumber(cell) {
+						continue // a number such as the mix's saving of -2
 					}
 					if trimmed := strings.TrimLeft(cell, " \t\r\n"); cell != "" && trimmed != "" &&
 						(strings.ContainsAny(trimmed[:1], "=+-@") || cell[0] == '\t' || cell[0] == '\r') {

@@ -70,6 +70,8 @@ var loadHTMLAssets = sync.OnceValues(func() (htmlAssets, error) {
 		"reason":   reasonLabel,
 		"calType":  calTypeLabel,
 		"severity": severityLabel,
+		"edition":  editionLabel,
+		"coreUnit": coreUnitLabel,
 	}).ParseFS(assetFS, "assets/report.html.tmpl")
 	if err != nil {
 		return htmlAssets{}, fmt.Errorf("parse report template: %w", err)

@@ -165,6 +165,40 @@ func TestHTMLInBrowser(t *testing.T) {
 	}
 }
 
+// TestHTMLLicensingDepthInBrowser opens a report with every licensing
+// section (core licences, the cheapest mix, RDS columns, access groups) in
+// Chromium: its script must still run cleanly and the sections render.
+func TestHTMLLicensingDepthInBrowser(t *testing.T) {
+	browser := chromium(t)
+	trap := newRequestTrap(t)
+	res := depthResult()
+	res.CALs[0].RaisedBy = append(res.CALs[0].RaisedBy, `<script>document.title='pwned'</script> (Windows Server 2022)`)
+	page := filepath.Join(t.TempDir(), HTMLFile)
+	if err := os.WriteFile(page, render(t, &HTML{}, HTMLFile, New(res, generatedAt, "calscan test")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom, console := browse(t, browser, page, trap, "--dump-dom")
+	for _, want := range []string{`<section id="cores">`, `<div class="panel mix">`, `>RDS CAL</th>`, `>Used by</th>`, `class="cal-note"`} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("the rendered page lacks %q", want)
+		}
+	}
+	if got := strings.Count(dom, `class="filter"`); got != 4 {
+		t.Errorf("the script added %d filter boxes, want 4 (findings, servers, users, devices)", got)
+	}
+	if strings.Contains(dom, "<title>pwned</title>") {
+		t.Error("a server name in raised_by ran as script")
+	}
+	for _, line := range strings.Split(console, "\n") {
+		if strings.Contains(line, "CONSOLE") || strings.Contains(line, "Content Security Policy") || strings.Contains(line, "Uncaught") {
+			t.Errorf("browser console: %s", line)
+		}
+	}
+	if got := trap.requests(); len(got) > 0 {
+		t.Errorf("the report made network requests: %v", got)
+	}
+}
+
 // TestRequestTrapCatches proves the trap sees a page's requests, so an empty
 // list above means "none were made", not "none were seen".
 func TestRequestTrapCatches(t *testing.T) {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"html/template"
+	"time"
 
 	"github.com/calscan/calscan/rules"
 )
@@ -33,15 +34,23 @@ type htmlView struct {
 	Excluded    int
 	Severities  string // "1 violation, 2 warnings"
 
-	CALs  []rules.CALLine
-	Chart barChart
+	CALs     []rules.CALLine
+	Chart    barChart
+	CALNotes []string // V4 and D4 sentences under the CAL table
+	Mix      mixView
+	Cores    coreView
 
-	Findings    []findingView
-	Servers     []rules.Server
-	Directories []rules.DirectoryCounts
-	Exclusions  []reasonCount
-	Reclaimable []reasonCount
-	Reclaim     int
+	// MixCovered: model mixed with CALs required, so a counted account
+	// without a CAL of its own is covered from the other side.
+	MixCovered bool
+
+	Findings     []findingView
+	Servers      []serverRow
+	AccessColumn bool // some server has an access group, RDS or External Connector role
+	Directories  []rules.DirectoryCounts
+	Exclusions   []reasonCount
+	Reclaimable  []reasonCount
+	Reclaim      int
 
 	Users   accountTable
 	Devices accountTable
@@ -79,7 +88,14 @@ type findingView struct {
 type accountTable struct {
 	Rows  []rules.Account // at most maxTableRows
 	Total int
-	File  string // the CSV that holds every row
+	File  string    // the CSV that holds every row
+	RDS   bool      // some account has RDS data: the table shows an RDS column
+	Now   time.Time // when the report was made, to tell expired RDS CALs
+}
+
+type serverRow struct {
+	rules.Server
+	Access serverAccess
 }
 
 // Truncated reports whether only the first rows are shown.
@@ -99,16 +115,24 @@ func newHTMLView(r *Report, a htmlAssets) htmlView {
 		Counts:      r.Counts,
 		CALs:        r.CALs,
 		Chart:       newBarChart(r.CALs),
-		Servers:     r.Servers,
+		CALNotes:    calNotes(r.CALs),
+		Mix:         newMixView(r.Mix),
+		Cores:       newCoreView(r),
+		MixCovered:  r.Mix != nil && r.Mix.Total > 0,
 		Directories: r.Directories,
-		Users:       newAccountTable(r.Users, UsersCSV),
-		Devices:     newAccountTable(r.Devices, DevicesCSV),
+		Users:       newAccountTable(r.Users, UsersCSV, r.GeneratedAt),
+		Devices:     newAccountTable(r.Devices, DevicesCSV, r.GeneratedAt),
 		History:     newHistoryView(r),
 	}
 	for _, s := range r.Servers {
 		if s.NeedsCALs {
 			v.ServersNeed++
 		}
+		row := serverRow{Server: s, Access: newServerAccess(s)}
+		if s.AccessGroup != "" || len(row.Access.Tags) > 0 {
+			v.AccessColumn = true
+		}
+		v.Servers = append(v.Servers, row)
 	}
 	v.Severities = severityTally(r.Findings)
 	for _, f := range r.Findings {
@@ -128,12 +152,19 @@ func newHTMLView(r *Report, a htmlAssets) htmlView {
 	return v
 }
 
-func newAccountTable(all []rules.Account, file string) accountTable {
+func newAccountTable(all []rules.Account, file string, now time.Time) accountTable {
 	rows := all
 	if len(rows) > maxTableRows {
 		rows = rows[:maxTableRows]
 	}
-	return accountTable{Rows: rows, Total: len(all), File: file}
+	t := accountTable{Rows: rows, Total: len(all), File: file, Now: now}
+	for i := range all {
+		if all[i].RDS != nil {
+			t.RDS = true
+			break
+		}
+	}
+	return t
 }
 
 func severityRank(s rules.Severity) int {

@@ -72,6 +72,17 @@ func calTypeLabel(t rules.CALType) string {
 	return string(t)
 }
 
+// editionLabel capitalises an edition: "Standard", "Hyper-V".
+func editionLabel(e rules.Edition) string {
+	switch e {
+	case "":
+		return ""
+	case rules.EditionHyperV:
+		return "Hyper-V"
+	}
+	return strings.ToUpper(string(e[:1])) + string(e[1:])
+}
+
 // calProduct is "Windows Server 2022 User CAL(s)"; without a version just "User CAL(s)".
 func calProduct(t rules.CALType, version string, n int) string {
 	name := calTypeLabel(t) + " " + plural(n, "CAL", "CALs")

@@ -15,16 +15,10 @@ func verdictTitle(r *Report) string {
 }
 
 // verdictAction is the money sentence: what to buy, or how much margin is owned.
-// It is built only from the CAL lines and the findings' severities.
+// It is built only from the CAL and core licence lines and the findings' severities.
 func verdictAction(r *Report) string {
-	var buy []string
-	for _, c := range r.CALs {
-		if c.Shortfall > 0 {
-			buy = append(buy, formatInt(c.Shortfall)+" "+calProduct(c.Type, c.MinVersion, c.Shortfall))
-		}
-	}
-	if len(buy) > 0 {
-		return "Buy " + joinAnd(buy) + "."
+	if buy := purchases(r); len(buy) > 0 {
+		return purchaseSentence(buy)
 	}
 	if !r.Compliant {
 		v := severityCount(r.Findings, rules.SeverityViolation)
@@ -47,6 +41,66 @@ func verdictAction(r *Report) string {
 		return "No CALs are required."
 	}
 	return strings.Join(margins, " ")
+}
+
+// maxPurchases keeps the verdict to one line: more go behind "and more".
+const maxPurchases = 3
+
+// purchase is one thing to buy; cores are "licensed more" rather than bought.
+type purchase struct {
+	license bool
+	what    string // "68 Windows Server 2022 User CALs", "32 more Standard 2022 cores"
+}
+
+// purchases lists every shortfall: CALs in the order of the CAL lines (RDS
+// CALs included), then server licences.
+func purchases(r *Report) []purchase {
+	var out []purchase
+	for _, c := range r.CALs {
+		if c.Shortfall > 0 {
+			out = append(out, purchase{what: formatInt(c.Shortfall) + " " + calProduct(c.Type, c.MinVersion, c.Shortfall)})
+		}
+	}
+	for _, l := range r.CoreLicenses {
+		if l.Shortfall == 0 {
+			continue
+		}
+		if l.Unit == rules.UnitProcessor {
+			out = append(out, purchase{what: formatInt(l.Shortfall) + " Windows Server " + l.MinVersion + " " +
+				editionLabel(l.Edition) + " " + plural(l.Shortfall, "processor licence", "processor licences")})
+			continue
+		}
+		out = append(out, purchase{license: true, what: formatInt(l.Shortfall) + " more " + editionLabel(l.Edition) + " " +
+			l.MinVersion + " " + plural(l.Shortfall, "core", "cores")})
+	}
+	return out
+}
+
+// purchaseSentence reads "Buy 68 Windows Server 2022 User CALs and 12
+// Windows Server 2022 RDS User CALs; license 32 more Standard 2022 cores."
+func purchaseSentence(all []purchase) string {
+	shown := all[:min(len(all), maxPurchases)]
+	var buy, license []string
+	for _, p := range shown {
+		if p.license {
+			license = append(license, p.what)
+		} else {
+			buy = append(buy, p.what)
+		}
+	}
+	var clauses []string
+	if len(buy) > 0 {
+		clauses = append(clauses, "buy "+joinAnd(buy))
+	}
+	if len(license) > 0 {
+		clauses = append(clauses, "license "+joinAnd(license))
+	}
+	s := strings.Join(clauses, "; ")
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if len(all) > len(shown) {
+		return s + ", and more: see the findings."
+	}
+	return s + "."
 }
 
 func severityCount(findings []rules.Finding, s rules.Severity) int {

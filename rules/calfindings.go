@@ -21,13 +21,35 @@ func (e *evaluation) calFindings() {
 			e.shortfallFindings(t, b, l)
 		}
 		if l.Surplus > 0 && (t == CALUser || t == CALDevice) {
-			e.add(Finding{Code: CodeCALSurplus, Severity: SeverityInfo, Rule: "§6",
-				Message: fmt.Sprintf("You own %d %s that no %s needs (%d owned, %d required).",
-					l.Surplus, calName(t, l.Surplus), calHolder(t, 1), l.Owned, l.Required),
-				Action:   "Keep them for growth, or reassign them (A1).",
-				Subjects: []string{string(t)}})
+			e.add(surplusFinding(t, b, l))
 		}
 	}
+}
+
+// surplusFinding: CALs nobody needs. With a shortfall of the same type the
+// surplus is CALs too old for the servers that set the shortfall (all owned
+// CALs of the binding version or newer are in use), not CALs to spare.
+func surplusFinding(t CALType, b *calBalance, l CALLine) Finding {
+	f := Finding{Code: CodeCALSurplus, Severity: SeverityInfo, Rule: "§6",
+		Message: fmt.Sprintf("You own %s more %s than you need (%s owned, %s required).",
+			num(l.Surplus), calName(t, l.Surplus), num(l.Owned), num(l.Required)),
+		Action:   "Keep them for growth, or reassign them (A1).",
+		Subjects: []string{string(t)}}
+	if l.Shortfall == 0 {
+		return f
+	}
+	_, binding := b.shortfall()
+	_, versions := b.olderThan(binding)
+	servers := binding + " servers"
+	if binding != l.MinVersion {
+		servers = binding + " and newer servers"
+	}
+	f.Message = fmt.Sprintf("%s %s (%s) %s too old for your %s and %s no one; see %s.",
+		num(l.Surplus), calName(t, l.Surplus), strings.Join(versions, "/"), plural(l.Surplus, "is", "are"),
+		servers, plural(l.Surplus, "covers", "cover"), CodeCALVersionTooOld)
+	f.Action = fmt.Sprintf("They do not reduce the shortfall: those servers accept only %s CALs or newer (see %s).",
+		binding, CodeCALShortfall)
+	return f
 }
 
 func (e *evaluation) shortfallFindings(t CALType, b *calBalance, l CALLine) {
@@ -40,28 +62,28 @@ func (e *evaluation) shortfallFindings(t CALType, b *calBalance, l CALLine) {
 		rule, oldPart := "D1", ""
 		if old > 0 {
 			rule = "D2"
-			oldPart = fmt.Sprintf(" (%d are %s CALs, older than the host they would serve)", old, strings.Join(versions, "/"))
+			oldPart = fmt.Sprintf(" (%s are %s CALs, older than the host they would serve)", num(old), strings.Join(versions, "/"))
 		}
 		e.add(Finding{Code: CodeRDSCALShortfall, Severity: SeverityViolation, Rule: rule,
-			Message: fmt.Sprintf("%d %s of RD Session Hosts %s an %s in addition to the Windows Server CAL (%s); the %s you own%s cover %d of them: buy %d Windows Server %s %s.",
-				l.Required, calHolder(t, l.Required), plural(l.Required, "needs", "need"), calName(t, 1), raise, calName(t, 2), oldPart, l.Required-short, short, buy, calName(t, short)),
-			Action: fmt.Sprintf("Buy %d Windows Server %s %s (a newer version also covers), or set access_group on the RD Session Hosts if fewer %s use them.",
-				short, buy, calName(t, short), calHolder(t, 2)),
+			Message: fmt.Sprintf("%s %s of RD Session Hosts %s an %s in addition to the Windows Server CAL (%s); the %s you own%s cover %s of them: buy %s Windows Server %s %s.",
+				num(l.Required), calHolder(t, l.Required), plural(l.Required, "needs", "need"), calName(t, 1), raise, calName(t, 2), oldPart, num(l.Required-short), num(short), buy, calName(t, short)),
+			Action: fmt.Sprintf("Buy %s Windows Server %s %s (a newer version also covers), or set access_group on the RD Session Hosts if fewer %s use them.",
+				num(short), buy, calName(t, short), calHolder(t, 2)),
 			Subjects: serverNames(setters)})
 		return
 	}
 	e.add(Finding{Code: CodeCALShortfall, Severity: SeverityViolation, Rule: "R1",
-		Message: fmt.Sprintf("%s (%s); the %s you own cover %d of them: buy %d Windows Server %s %s.",
-			needPhrase(t, l), raise, calName(t, 2), l.Required-short, short, buy, calName(t, short)),
-		Action: fmt.Sprintf("Buy %d Windows Server %s %s (a newer version also covers), or reduce the %s that need one (see RECLAIMABLE_ACCOUNTS).",
-			short, buy, calName(t, short), calHolder(t, 2)),
+		Message: fmt.Sprintf("%s (%s); the %s you own cover %s of them: buy %s Windows Server %s %s.",
+			needPhrase(t, l), raise, calName(t, 2), num(l.Required-short), num(short), buy, calName(t, short)),
+		Action: fmt.Sprintf("Buy %s Windows Server %s %s (a newer version also covers), or reduce the %s that need one (see RECLAIMABLE_ACCOUNTS).",
+			num(short), buy, calName(t, short), calHolder(t, 2)),
 		Subjects: serverNames(setters)})
 	if old == 0 {
 		return
 	}
 	e.add(Finding{Code: CodeCALVersionTooOld, Severity: SeverityViolation, Rule: "V1",
-		Message: fmt.Sprintf("%d of your %d %s are %s CALs; %s, so %d %s need %s CALs or newer.",
-			old, l.Owned, calName(t, l.Owned), strings.Join(versions, "/"), raise, atVersion(l), calHolder(t, atVersion(l)), l.MinVersion),
+		Message: fmt.Sprintf("%s of your %s %s are %s CALs; %s, so %s %s need %s CALs or newer.",
+			num(old), num(l.Owned), calName(t, l.Owned), strings.Join(versions, "/"), raise, num(atVersion(l)), calHolder(t, atVersion(l)), l.MinVersion),
 		Action: fmt.Sprintf("Replace or upgrade the %s CALs with %s CALs or newer (or a CAL Suite with Software Assurance): an older CAL never covers a newer server.",
 			strings.Join(versions, "/"), buy),
 		Subjects: versions})
@@ -71,9 +93,9 @@ func (e *evaluation) shortfallFindings(t CALType, b *calBalance, l CALLine) {
 // several versions "120 users need a Windows Server User CAL, 40 of them 2025 or newer".
 func needPhrase(t CALType, l CALLine) string {
 	if top := atVersion(l); top < l.Required {
-		return fmt.Sprintf("%d %s %s a Windows Server %s, %d of them %s or newer", l.Required, calHolder(t, l.Required), plural(l.Required, "needs", "need"), calName(t, 1), top, l.MinVersion)
+		return fmt.Sprintf("%s %s %s a Windows Server %s, %s of them %s or newer", num(l.Required), calHolder(t, l.Required), plural(l.Required, "needs", "need"), calName(t, 1), num(top), l.MinVersion)
 	}
-	return fmt.Sprintf("%d %s %s a Windows Server %s %s", l.Required, calHolder(t, l.Required), plural(l.Required, "needs", "need"), l.MinVersion, calName(t, 1))
+	return fmt.Sprintf("%s %s %s a Windows Server %s %s", num(l.Required), calHolder(t, l.Required), plural(l.Required, "needs", "need"), l.MinVersion, calName(t, 1))
 }
 
 // atVersion is how many of a line's users or devices need its MinVersion.
@@ -94,9 +116,9 @@ func (e *evaluation) raisePhrase(t CALType, l CALLine, setters []Server) string 
 	}
 	who := "everyone"
 	if top := atVersion(l); top < l.Required {
-		who = fmt.Sprintf("the %d %s who %s %s", top, calHolder(t, top), plural(top, "uses", "use"), plural(len(setters), "it", "them"))
+		who = fmt.Sprintf("the %s %s who %s %s", num(top), calHolder(t, top), plural(top, "uses", "use"), plural(len(setters), "it", "them"))
 		if t == CALDevice || t == CALRDSDevice {
-			who = fmt.Sprintf("%d %s", top, calHolder(t, top))
+			who = fmt.Sprintf("%s %s", num(top), calHolder(t, top))
 		}
 	}
 	kind := "CALs"

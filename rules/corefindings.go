@@ -30,10 +30,10 @@ func (e *evaluation) coreFindings() {
 		slices.Sort(details)
 		buy := l.MinVersion
 		e.add(Finding{Code: CodeCoreLicenseShortfall, Severity: SeverityViolation, Rule: rule,
-			Message: fmt.Sprintf("Windows Server %s needs %d %s, version %s or newer (%s); the %d you own cover %d: buy %d.",
-				editionName(l.Edition), l.Required, unit, l.MinVersion, listNames(details, 5), l.Owned, l.Required-l.Shortfall, l.Shortfall),
-			Action: fmt.Sprintf("Buy %d Windows Server %s %s %s (cores are sold in 2- and 16-core packs), or check cores, processors and vms in the [[server]] blocks.",
-				l.Shortfall, buy, editionName(l.Edition), unit),
+			Message: fmt.Sprintf("Windows Server %s needs %s %s, version %s or newer (%s); the %s you own cover %s: buy %s.",
+				editionName(l.Edition), num(l.Required), unit, l.MinVersion, listNames(details, 5), num(l.Owned), num(l.Required-l.Shortfall), num(l.Shortfall)),
+			Action: fmt.Sprintf("Buy %s Windows Server %s %s %s (cores are sold in 2- and 16-core packs), or check cores, processors and vms in the [[server]] blocks.",
+				num(l.Shortfall), buy, editionName(l.Edition), unit),
 			Subjects: capSubjects(l.Servers)})
 	}
 	var unchecked []string
@@ -44,8 +44,8 @@ func (e *evaluation) coreFindings() {
 	}
 	if len(unchecked) > 0 {
 		e.add(Finding{Code: CodeCoreLicensesNotChecked, Severity: SeverityInfo, Rule: "C1",
-			Message: fmt.Sprintf("Core licences are not checked for %d %s: the directory records neither cores nor processors (nor, for some, the edition).",
-				len(unchecked), plural(len(unchecked), "server", "servers")),
+			Message: fmt.Sprintf("Core licences are not checked for %s %s: the directory records neither cores nor processors (nor, for some, the edition).",
+				num(len(unchecked)), plural(len(unchecked), "server", "servers")),
 			Action:   "Set cores/processors in [[server]] to check core licences (with edition if unknown, and vms on Standard hosts). Virtual machines are licensed through their host.",
 			Subjects: capSubjects(unchecked)})
 	}
@@ -58,12 +58,12 @@ func coreDetail(s Server) string {
 	if s.CoreLicenseUnit == UnitProcessor {
 		unit = plural(per, "licence", "licences")
 	}
-	d := fmt.Sprintf("%s: %d %s", s.Name, per, unit)
+	d := fmt.Sprintf("%s: %s %s", s.Name, num(per), unit)
 	if s.CoreLicenseSets > 1 {
-		d = fmt.Sprintf("%s: %d × %d %s", s.Name, s.CoreLicenseSets, per, unit)
+		d = fmt.Sprintf("%s: %s × %s %s", s.Name, num(s.CoreLicenseSets), num(per), unit)
 	}
 	if s.VMs > 0 {
-		d += fmt.Sprintf(" for %d %s", s.VMs, plural(s.VMs, "VM", "VMs"))
+		d += fmt.Sprintf(" for %s %s", num(s.VMs), plural(s.VMs, "VM", "VMs"))
 	}
 	return d
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -87,7 +88,7 @@ func listNames(names []string, limit int) string {
 	case len(names) <= limit:
 		return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 	}
-	return fmt.Sprintf("%s and %d more", strings.Join(names[:limit], ", "), len(names)-limit)
+	return fmt.Sprintf("%s and %s more", strings.Join(names[:limit], ", "), num(len(names)-limit))
 }
 
 // capSubjects sorts names and keeps the first maxSubjects, then "… and N more".
@@ -96,12 +97,30 @@ func capSubjects(names []string) []string {
 	slices.Sort(out)
 	if len(out) > maxSubjects {
 		more := len(out) - maxSubjects
-		out = append(out[:maxSubjects:maxSubjects], fmt.Sprintf("… and %d more", more))
+		out = append(out[:maxSubjects:maxSubjects], fmt.Sprintf("… and %s more", num(more)))
 	}
 	if out == nil {
 		out = []string{}
 	}
 	return out
+}
+
+// num writes n with thousands separators, as every message does: "1,736".
+func num(n int) string {
+	s := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 func plural(n int, one, many string) string {

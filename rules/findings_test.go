@@ -59,8 +59,25 @@ func TestFindings(t *testing.T) {
 				p.CALs = []OwnedCAL{{Type: CALUser, Version: "2016", Quantity: 5}, {Type: CALUser, Version: "2022", Quantity: 3}}
 			},
 			[][]*scanner.Object{users("u", 3), objs(server("APP01", "Windows Server 2022 Standard"))},
-			want{CodeCALSurplus, SeverityInfo, "§6", []string{"user"}, []string{"5 User CALs", "8 owned, 3 required"}, nil},
+			want{CodeCALSurplus, SeverityInfo, "§6", []string{"user"}, []string{"You own 5 more User CALs than you need", "8 owned, 3 required"}, nil},
 			[]string{CodeCALShortfall, CodeCALVersionTooOld}},
+		{"§6 with a shortfall, the surplus is CALs too old to use",
+			func(p *Policy) {
+				p.CALs = []OwnedCAL{{Type: CALUser, Version: "2016", Quantity: 1200}, {Type: CALUser, Version: "2022", Quantity: 1}}
+			},
+			[][]*scanner.Object{users("u", 3), objs(server("APP01", "Windows Server 2022 Standard"))},
+			want{CodeCALSurplus, SeverityInfo, "§6", []string{"user"},
+				[]string{"1,200 User CALs (2016) are too old for your 2022 servers and cover no one; see CAL_VERSION_TOO_OLD"},
+				[]string{"only 2022 CALs or newer"}},
+			nil},
+		{"V1 numbers in messages have thousands separators",
+			func(p *Policy) {
+				p.CALs = []OwnedCAL{{Type: CALUser, Version: "2016", Quantity: 1200}, {Type: CALUser, Version: "2022", Quantity: 1}}
+			},
+			[][]*scanner.Object{users("u", 3), objs(server("APP01", "Windows Server 2022 Standard"))},
+			want{CodeCALVersionTooOld, SeverityViolation, "V1", []string{"2016"},
+				[]string{"1,200 of your 1,201 User CALs are 2016 CALs"}, nil},
+			nil},
 		{"R8 essentials over 25 users",
 			nil,
 			[][]*scanner.Object{users("u", 26), objs(server("ESS1", "Windows Server 2016 Essentials"))},
@@ -252,6 +269,25 @@ func TestFindingsOrder(t *testing.T) {
 	}
 }
 
+func TestNum(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   int
+		want string
+	}{
+		{0, "0"}, {7, "7"}, {999, "999"}, {1000, "1,000"}, {1736, "1,736"},
+		{100000, "100,000"}, {1234567, "1,234,567"}, {-1200, "-1,200"}, {-12, "-12"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.want, func(t *testing.T) {
+			t.Parallel()
+			if got := num(tc.in); got != tc.want {
+				t.Errorf("num(%d) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
 func TestListNames(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -263,6 +299,7 @@ func TestListNames(t *testing.T) {
 		{"V4 two", []string{"A", "B"}, "A and B"},
 		{"V4 three", []string{"A", "B", "C"}, "A, B and C"},
 		{"V4 more than three", []string{"A", "B", "C", "D", "E"}, "A, B, C and 2 more"},
+		{"V4 thousands more", names("S", 1003), "S0001, S0002, S0003 and 1,000 more"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
