@@ -145,7 +145,7 @@ func (l *LDAP) scanKind(ctx context.Context, kind Kind, emit func(*Object) error
 		return l.fail("search", fmt.Errorf("%ss under %q with filter %s: %w", kind, baseDN, s.request.Filter, err))
 	}
 	s.log.Info().Int("objects", s.objects).Int("pages", s.pages).
-		Dur("took", time.Since(start)).Msg("search finished")
+		Stringer("took", time.Since(start).Round(time.Millisecond)).Msg("search finished")
 	return nil
 }
 
@@ -275,7 +275,7 @@ func (s *pagedSearch) page(ctx context.Context) ([]byte, error) {
 	}
 	s.pages++
 	s.log.Debug().Int("page", s.pages).Int("objects", s.objects-before).
-		Bool("more", len(cookie) > 0).Dur("took", time.Since(start)).Msg("page read")
+		Bool("more", len(cookie) > 0).Stringer("took", time.Since(start).Round(time.Millisecond)).Msg("page read")
 	return cookie, nil
 }
 

@@ -107,7 +107,7 @@ func collect(ctx context.Context, log zerolog.Logger, stderr io.Writer, sources 
 				mu.Unlock()
 				return
 			}
-			log.Info().Str("directory", src.Name()).Int("objects", n).Dur("took", time.Since(start).Round(time.Millisecond)).Msg("directory scanned")
+			log.Info().Str("directory", src.Name()).Int("objects", n).Stringer("took", time.Since(start).Round(time.Millisecond)).Msg("directory scanned")
 		}()
 	}
 	wg.Wait()
