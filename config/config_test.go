@@ -373,3 +373,20 @@ func TestSSPIOffWindowsIsAConfigError(t *testing.T) {
 		t.Errorf("message %q", ce.Problems[0].Msg)
 	}
 }
+
+// TestREADMEShowsTheExampleConfig keeps the README's commented config the
+// same as config.example.toml, which the test above loads.
+func TestREADMEShowsTheExampleConfig(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	example, err := os.ReadFile("../config.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	norm := func(b []byte) string { return strings.ReplaceAll(string(b), "\r\n", "\n") }
+	if !strings.Contains(norm(readme), "```toml\n"+strings.TrimRight(norm(example), "\n")+"\n```") {
+		t.Error("README.md's configuration block differs from config.example.toml: paste the file into the README")
+	}
+}
