@@ -55,6 +55,7 @@ func (e *evaluation) addFindings() {
 	e.scopeFindings()
 	e.serverFindings()
 	e.reclaimableFinding()
+	e.secondAccountsFinding()
 	for _, d := range e.p.Directories {
 		if d.TLSVerificationDisabled {
 			where := d.Name
