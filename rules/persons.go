@@ -66,4 +66,3 @@ func (e *evaluation) secondAccountsFinding() {
 		Action:   `Check that each is the same person; then leave the second accounts out with exclude_accounts (e.g. "adm-*"). calscan keeps counting them until you do.`,
 		Subjects: capSubjects(pairs)})
 }
-
