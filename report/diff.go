@@ -127,12 +127,20 @@ func (f FindingChanges) empty() bool { return len(f.Added)+len(f.Resolved) == 0 
 // in the result are never nil. Added accounts and servers are in the newer
 // report's order, removed ones in the older report's.
 func Diff(prev, cur *Report) *Changes {
+	o := resultOf(prev)
+	return diffReports(prev, viewsOf(o.Users), viewsOf(o.Devices), cur)
+}
+
+// diffReports is Diff with the older report's accounts given apart, as the
+// little of each that the comparison needs: a history file of a large
+// directory is read that way (previousReport) rather than in full.
+func diffReports(prev *Report, prevUsers, prevDevices []accountView, cur *Report) *Changes {
 	o, n := resultOf(prev), resultOf(cur)
 	c := &Changes{
 		Compliant: Change[bool]{o.Compliant, n.Compliant},
 		CALs:      diffCALs(o.CALs, n.CALs),
-		Users:     diffAccounts(o.Users, n.Users),
-		Devices:   diffAccounts(o.Devices, n.Devices),
+		Users:     diffAccounts(prevUsers, n.Users),
+		Devices:   diffAccounts(prevDevices, n.Devices),
 		Servers:   diffServers(o.Servers, n.Servers),
 		Findings:  diffFindings(o.Findings, n.Findings),
 	}
@@ -216,7 +224,26 @@ func diffVersions(prev, cur []rules.VersionLine) []VersionChange {
 // accountKey identifies an account within its domain: by SID, or by name.
 type accountKey struct{ domain, id string }
 
-func diffAccounts(prev, cur []rules.Account) AccountChanges {
+// accountView is what the comparison reads of an account of the older scan.
+type accountView struct {
+	Domain, Name, DisplayName, SID string
+	Excluded                       rules.Reason
+	Counted                        bool
+}
+
+func viewOf(a *rules.Account) accountView {
+	return accountView{Domain: a.Domain, Name: a.Name, DisplayName: a.DisplayName, SID: a.SID, Excluded: a.Excluded, Counted: a.Counted}
+}
+
+func viewsOf(accounts []rules.Account) []accountView {
+	out := make([]accountView, len(accounts))
+	for i := range accounts {
+		out[i] = viewOf(&accounts[i])
+	}
+	return out
+}
+
+func diffAccounts(prev []accountView, cur []rules.Account) AccountChanges {
 	ch := AccountChanges{Added: []AccountRef{}, Removed: []AccountRef{}, NowReclaimable: []AccountRef{}, NowCounted: []AccountRef{}}
 	bySID := make(map[accountKey]int, len(prev))
 	byName := make(map[accountKey]int, len(prev))
@@ -248,7 +275,7 @@ func diffAccounts(prev, cur []rules.Account) AccountChanges {
 	}
 	for j := range prev {
 		if !matched[j] {
-			ch.Removed = append(ch.Removed, accountRef(&prev[j]))
+			ch.Removed = append(ch.Removed, viewRef(&prev[j]))
 		}
 	}
 	return ch
@@ -257,7 +284,7 @@ func diffAccounts(prev, cur []rules.Account) AccountChanges {
 // matchAccount finds a in the earlier scan: by SID when it has one, else by name,
 // and by name also when the older scan had no SID for that name. An account
 // whose name is reused under a new SID is a different account.
-func matchAccount(a *rules.Account, prev []rules.Account, bySID, byName map[accountKey]int) (int, bool) {
+func matchAccount(a *rules.Account, prev []accountView, bySID, byName map[accountKey]int) (int, bool) {
 	domain := strings.ToLower(a.Domain)
 	if a.SID != "" {
 		if j, ok := bySID[accountKey{domain, a.SID}]; ok {
@@ -272,6 +299,10 @@ func matchAccount(a *rules.Account, prev []rules.Account, bySID, byName map[acco
 }
 
 func accountRef(a *rules.Account) AccountRef {
+	return AccountRef{Domain: a.Domain, Name: a.Name, DisplayName: a.DisplayName, SID: a.SID, Excluded: a.Excluded}
+}
+
+func viewRef(a *accountView) AccountRef {
 	return AccountRef{Domain: a.Domain, Name: a.Name, DisplayName: a.DisplayName, SID: a.SID, Excluded: a.Excluded}
 }
 

@@ -60,6 +60,17 @@ func HistoryFileName(generatedAt time.Time) string {
 // returns the path written. Errors are *OutputError. An empty dir means no
 // history is kept: nothing is written.
 func SaveHistory(dir string, rep *Report, keep int) (string, error) {
+	return saveHistory(dir, rep, keep, &JSON{})
+}
+
+// SaveHistoryFrom is SaveHistory for a report whose report.json was just
+// written at reportJSON: the file is copied rather than encoded a second
+// time, which for a large directory is most of the cost.
+func SaveHistoryFrom(dir string, rep *Report, keep int, reportJSON string) (string, error) {
+	return saveHistory(dir, rep, keep, &copyOfJSON{path: reportJSON})
+}
+
+func saveHistory(dir string, rep *Report, keep int, w Writer) (string, error) {
 	if dir == "" {
 		return "", nil
 	}
@@ -67,7 +78,7 @@ func SaveHistory(dir string, rep *Report, keep int) (string, error) {
 		return "", &OutputError{Path: dir, Err: err}
 	}
 	final := filepath.Join(dir, HistoryFileName(rep.GeneratedAt))
-	tmp, err := writeTemp(dir, JSONFile, &JSON{}, rep)
+	tmp, err := writeTemp(dir, JSONFile, w, rep)
 	if err != nil {
 		return "", &OutputError{Path: final, Err: err}
 	}
@@ -187,13 +198,13 @@ func AttachHistory(rep *Report, dir string, limit int) (warnings []string, err e
 	rep.Changes = nil
 	skipped := make(map[string]bool)
 	for i := len(names) - 1; i >= 0; i-- {
-		prev, err := LoadReport(filepath.Join(dir, names[i]))
+		prev, users, devices, err := previousReport(filepath.Join(dir, names[i]))
 		if err != nil {
 			warnings = append(warnings, "history file skipped: "+err.Error())
 			skipped[names[i]] = true
 			continue
 		}
-		rep.Changes = Diff(prev, rep)
+		rep.Changes = diffReports(prev, users, devices, rep)
 		break
 	}
 
@@ -229,9 +240,13 @@ func LoadReport(path string) (*Report, error) {
 		return nil, fmt.Errorf("read report: %w", err)
 	}
 	defer f.Close()
+	return decodeReport(f, path)
+}
 
+// decodeReport is LoadReport on a reader; path names the file in errors.
+func decodeReport(in io.Reader, path string) (*Report, error) {
 	var r Report
-	err = json.NewDecoder(f).Decode(&r)
+	err := json.NewDecoder(in).Decode(&r)
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case err == nil:

@@ -35,20 +35,21 @@ func DecodeSID(b []byte) (string, error) {
 		authority = authority<<8 | uint64(c)
 	}
 
-	var s strings.Builder
-	s.WriteString("S-1-")
+	// Every object has one: built in a stack buffer, one allocation each.
+	var buf [4 + 14 + maxSubAuthorities*11]byte
+	s := append(buf[:0], "S-1-"...)
 	if authority >= 1<<32 {
 		// MS-DTYP 2.4.2.1: authorities that do not fit 32 bits are written in hex.
-		fmt.Fprintf(&s, "0x%012X", authority)
+		s = fmt.Appendf(s, "0x%012X", authority)
 	} else {
-		s.WriteString(strconv.FormatUint(authority, 10))
+		s = strconv.AppendUint(s, authority, 10)
 	}
 	for i := range count {
 		off := header + 4*i
-		s.WriteByte('-')
-		s.WriteString(strconv.FormatUint(uint64(binary.LittleEndian.Uint32(b[off:off+4])), 10))
+		s = append(s, '-')
+		s = strconv.AppendUint(s, uint64(binary.LittleEndian.Uint32(b[off:off+4])), 10)
 	}
-	return s.String(), nil
+	return string(s), nil
 }
 
 // fileTimeEpochOffset is the number of seconds from 1601-01-01 (the FILETIME

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -53,11 +54,23 @@ func (p *pipeline) run(ctx context.Context) (*report.Report, []string, error) {
 		return rep, nil, err
 	}
 	if p.historyDir != "" {
-		if _, err := report.SaveHistory(p.historyDir, rep, p.historyKeep); err != nil {
+		if _, err := saveHistory(p.historyDir, rep, p.historyKeep, files); err != nil {
 			return rep, files, err
 		}
 	}
 	return rep, files, nil
+}
+
+// saveHistory keeps this scan's report.json in the history folder: a copy of
+// the one just written when there is one (encoding a large report twice is
+// slow), else encoded afresh.
+func saveHistory(dir string, rep *report.Report, keep int, written []string) (string, error) {
+	for _, f := range written {
+		if filepath.Base(f) == report.JSONFile {
+			return report.SaveHistoryFrom(dir, rep, keep, f)
+		}
+	}
+	return report.SaveHistory(dir, rep, keep)
 }
 
 // collect scans all sources concurrently into inv. The first failure cancels

@@ -38,6 +38,7 @@ Exit codes: 0 compliant, 1 findings at or above --fail-on, 2 usage or config err
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	limitMemory()
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage

@@ -1,0 +1,139 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/calscan/calscan/rules"
+)
+
+// previousReport reads a history file to compare this scan with: everything
+// but the account lists as LoadReport reads it, and of each account only the
+// accountView that Diff compares. json.Decoder holds a whole value in memory
+// before decoding it, so the accounts are decoded one at a time: a report of
+// a million accounts read in one piece takes gigabytes. A file that cannot be
+// read this way is handed to LoadReport, so what is accepted, and every
+// error, is LoadReport's.
+func previousReport(path string) (*Report, []accountView, []accountView, error) {
+	if r, users, devices, err := streamReport(path); err == nil {
+		return r, users, devices, nil
+	}
+	r, err := LoadReport(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return r, viewsOf(r.Users), viewsOf(r.Devices), nil
+}
+
+// streamReport reads report.json key by key: the account lists as views,
+// every other top-level value gathered into a small document that
+// decodeReport checks and decodes.
+func streamReport(path string) (r *Report, users, devices []accountView, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<20))
+	if err := expectDelim(dec, '{'); err != nil {
+		return nil, nil, nil, err
+	}
+	var head bytes.Buffer
+	head.WriteByte('{')
+	interned := map[string]string{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		key, _ := tok.(string)
+		switch {
+		case strings.EqualFold(key, "users"): // as encoding/json matches keys
+			users, err = decodeViews(dec, interned)
+		case strings.EqualFold(key, "devices"):
+			devices, err = decodeViews(dec, interned)
+		default:
+			err = copyMember(&head, key, dec)
+		}
+		if err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if err := expectDelim(dec, '}'); err != nil {
+		return nil, nil, nil, err
+	}
+	head.WriteByte('}')
+	if r, err = decodeReport(&head, path); err != nil {
+		return nil, nil, nil, err
+	}
+	return r, users, devices, nil
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok != want {
+		return fmt.Errorf("want %v, got %v", want, tok)
+	}
+	return nil
+}
+
+// copyMember appends `"key":value` (the next value of dec) to an object being built.
+func copyMember(head *bytes.Buffer, key string, dec *json.Decoder) error {
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		return err
+	}
+	name, err := json.Marshal(key)
+	if err != nil {
+		return err
+	}
+	if head.Len() > 1 {
+		head.WriteByte(',')
+	}
+	head.Write(name)
+	head.WriteByte(':')
+	head.Write(raw)
+	return nil
+}
+
+// decodeViews reads an array of accounts (or null). Each is decoded in full,
+// so a value LoadReport would reject is rejected here too, then reduced to
+// its view; repeated strings (domains, reasons) are shared.
+func decodeViews(dec *json.Decoder, interned map[string]string) ([]accountView, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if tok == nil {
+		return nil, nil
+	}
+	if tok != json.Delim('[') {
+		return nil, errors.New("account list is not an array")
+	}
+	intern := func(s string) string {
+		if v, ok := interned[s]; ok {
+			return v
+		}
+		interned[s] = s
+		return s
+	}
+	views := []accountView{}
+	for dec.More() {
+		var a rules.Account
+		if err := dec.Decode(&a); err != nil {
+			return nil, err
+		}
+		v := viewOf(&a)
+		v.Domain, v.Excluded = intern(v.Domain), rules.Reason(intern(string(v.Excluded)))
+		views = append(views, v)
+	}
+	return views, expectDelim(dec, ']')
+}
