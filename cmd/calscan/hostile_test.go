@@ -16,6 +16,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -153,7 +154,7 @@ func TestHostileDirectoryData(t *testing.T) {
 	}
 
 	checkHostileJSON(t, cfg.outDir, stored, memberDN)
-	checkHostileCSV(t, cfg.outDir)
+	checkHostileCSV(t, cfg.outDir, 5)
 	checkHostileHTML(t, browser, trap, filepath.Join(cfg.outDir, "report.html"))
 }
 
@@ -283,7 +284,9 @@ func formulaCell(cell string) bool {
 	return trimmed != "" && strings.ContainsRune("=+-@", rune(trimmed[0])) && !plainNumber.MatchString(cell)
 }
 
-func checkHostileCSV(t *testing.T, outDir string) {
+// checkHostileCSV checks every cell of the CSV files in outDir; at least
+// planted of them must have been neutralised (proof the strings got there).
+func checkHostileCSV(t *testing.T, outDir string, planted int) {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(outDir, "*.csv"))
 	if len(files) == 0 {
@@ -313,12 +316,22 @@ func checkHostileCSV(t *testing.T, outDir string) {
 			}
 		}
 	}
-	if neutralised < 5 {
-		t.Errorf("only %d neutralised cells: the hostile names did not reach the CSV files", neutralised)
+	if neutralised < planted {
+		t.Errorf("%d neutralised cells, want at least %d: the hostile names did not reach the CSV files", neutralised, planted)
 	}
 }
 
 func checkHostileHTML(t *testing.T, browser string, trap *hostileTrap, page string) {
+	t.Helper()
+	dom := checkHostileHTMLText(t, browser, trap, page)
+	if !strings.Contains(dom, "h-script") || !strings.Contains(dom, "&lt;script&gt;") {
+		t.Error("report.html does not show the hostile display name as text")
+	}
+}
+
+// checkHostileHTMLText opens the report in Chromium: no script from the
+// directory runs, nothing is requested. It returns the page's DOM.
+func checkHostileHTMLText(t *testing.T, browser string, trap *hostileTrap, page string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -335,12 +348,10 @@ func checkHostileHTML(t *testing.T, browser string, trap *hostileTrap, page stri
 	if strings.Contains(dom, "<title>pwned</title>") {
 		t.Error("a directory string ran as script in report.html")
 	}
-	if !strings.Contains(dom, "h-script") || !strings.Contains(dom, "&lt;script&gt;") {
-		t.Error("report.html does not show the hostile display name as text")
-	}
 	if got := trap.requests(); len(got) > 0 {
 		t.Errorf("report.html made network requests: %v", got)
 	}
+	return dom
 }
 
 // hostileBrowser finds Chromium; with CALSCAN_BROWSER=1 a missing one fails the test.
@@ -398,4 +409,64 @@ func (h *hostileTrap) requests() []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return append([]string(nil), h.seen...)
+}
+
+// What Samba refuses to store (display names longer than 256 characters,
+// bytes that are not UTF-8) can still arrive in an LDIF export, hand-made or
+// from another directory: the offline scan gets the same treatment.
+func TestHostileExportData(t *testing.T) {
+	trap := newHostileTrap(t)
+	base := "DC=corp,DC=example,DC=test"
+	var ldif strings.Builder
+	user := func(name, display string) {
+		fmt.Fprintf(&ldif, "dn: CN=%s,OU=Staff,%s\nobjectClass: user\nobjectCategory: CN=Person,CN=Schema,CN=Configuration,%s\n", name, base, base)
+		fmt.Fprintf(&ldif, "sAMAccountName: %s\nuserAccountControl: 512\ndisplayName:: %s\n\n", name, base64.StdEncoding.EncodeToString([]byte(display)))
+	}
+	user("x-utf8", "bad \xff\xfe utf-8 \xc3")
+	user("x-long", "<b>"+strings.Repeat("L", 64<<10)+"</b>")
+	user("x-nul", "=1+1\x00<script>document.title='pwned'</script>")
+	user("x-img", `"><img src="`+trap.url+`/img-ldif" onerror="document.title='pwned'">`)
+	root := t.TempDir()
+	path := filepath.Join(root, "export.ldif")
+	if err := os.WriteFile(path, []byte(ldif.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(root, "calscan.toml")
+	out := filepath.Join(root, "reports")
+	cfg := fmt.Sprintf("[[directory]]\nname = \"corp\"\nldif = %q\nbase_dn = %q\n\n[licensing]\nmodel = \"user\"\n\n[report]\nout_dir = %q\n", path, base, out)
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := faultScan(t, cfgPath)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Users []hostileAccount `json:"users"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatalf("report.json: %v", err)
+	}
+	got := map[string]string{}
+	for _, u := range rep.Users {
+		got[u.Name] = u.DisplayName
+	}
+	for name, want := range map[string]string{
+		"x-utf8": "bad \uFFFD\uFFFD utf-8 \uFFFD", "x-long": "<b>" + strings.Repeat("L", 64<<10) + "</b>",
+		"x-nul": "=1+1\x00<script>document.title='pwned'</script>",
+	} {
+		if got[name] != want {
+			t.Errorf("%s display name in report.json = %.80q, want %.80q", name, got[name], want)
+		}
+	}
+	checkHostileCSV(t, out, 1)
+	if browser, err := exec.LookPath("chromium"); err == nil {
+		checkHostileHTMLText(t, browser, trap, filepath.Join(out, "report.html"))
+	} else if os.Getenv("CALSCAN_BROWSER") == "1" {
+		t.Fatal("CALSCAN_BROWSER=1 but chromium is not installed")
+	}
 }
