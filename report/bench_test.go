@@ -3,13 +3,15 @@ package report
 import (
 	"io"
 	"testing"
+
+	"github.com/calscan/calscan/rules"
 )
 
 // benchReport is a company of 100,000 accounts: 80,000 users and 20,000 devices.
 func benchReport() *Report {
 	res := sampleResult()
-	res.Users = manyAccounts(80000, "user")
-	res.Devices = manyAccounts(20000, "pc")
+	res.Users = rules.NewAccounts(manyAccounts(80000, "user"))
+	res.Devices = rules.NewAccounts(manyAccounts(20000, "pc"))
 	return New(res, generatedAt, "0.1.0")
 }
 

@@ -125,8 +125,7 @@ var usersHeader = []string{"domain", "name", "display_name", "upn", "dn", "sid",
 func userRows(r *Report, emit func([]string) error) error {
 	row := make([]string, len(usersHeader))
 	var noRDS rules.AccountRDS
-	for i := range r.Users {
-		a := &r.Users[i]
+	for _, a := range r.Users.All() {
 		rds := a.RDS
 		if rds == nil {
 			rds = &noRDS
@@ -148,8 +147,7 @@ var devicesHeader = []string{"domain", "name", "dns_name", "operating_system", "
 func deviceRows(r *Report, emit func([]string) error) error {
 	row := make([]string, len(devicesHeader))
 	var noRDS rules.AccountRDS
-	for i := range r.Devices {
-		a := &r.Devices[i]
+	for _, a := range r.Devices.All() {
 		rds := a.RDS
 		if rds == nil {
 			rds = &noRDS

@@ -144,9 +144,9 @@ func TestCSVInjection(t *testing.T) {
 	payloads := []string{"=1+1", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1,1)", "\t=1", "\r=1", "  =1+1"}
 	res := &rules.Result{Mix: &rules.Mix{UsageCSV: payloads[0], Saving: -2}}
 	for _, p := range payloads {
-		res.Users = append(res.Users, rules.Account{Domain: p, Name: p, DisplayName: p, UPN: p, DN: p, SID: p,
+		res.Users = appendAccounts(res.Users, rules.Account{Domain: p, Name: p, DisplayName: p, UPN: p, DN: p, SID: p,
 			RDS: &rules.AccountRDS{CALVersion: p, IssuedVersion: p, LicenseServer: p}})
-		res.Devices = append(res.Devices, rules.Account{Domain: p, Name: p, DNSName: p, OperatingSystem: p, DN: p,
+		res.Devices = appendAccounts(res.Devices, rules.Account{Domain: p, Name: p, DNSName: p, OperatingSystem: p, DN: p,
 			RDS: &rules.AccountRDS{CALVersion: p}})
 		res.Servers = append(res.Servers, rules.Server{Name: p, Domain: p, DNSName: p, OperatingSystem: p, OperatingSystemVersion: p, Note: p,
 			AccessGroup: p, CoreLicenseUnit: p})
@@ -210,7 +210,7 @@ func (f *failAfter) Write(p []byte) (int, error) {
 }
 
 func TestCSVWriteErrors(t *testing.T) {
-	r := New(&rules.Result{Users: manyAccounts(5000, "user")}, generatedAt, "0.1.0")
+	r := New(&rules.Result{Users: rules.NewAccounts(manyAccounts(5000, "user"))}, generatedAt, "0.1.0")
 	tests := []struct {
 		name  string
 		limit int

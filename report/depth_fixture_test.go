@@ -66,7 +66,7 @@ func depthResult() *rules.Result {
 			{Name: "corp", Source: "ldaps://dc01.corp.example.com", UsersSeen: 1814, UsersCounted: 1750,
 				DevicesSeen: 1900, DevicesCounted: 1900, ServersSeen: 5},
 		},
-		Users: []rules.Account{
+		Users: rules.NewAccounts([]rules.Account{
 			{Domain: "corp", Name: "achen", DisplayName: "Aisha Chen", DN: "CN=Aisha Chen,OU=Staff,DC=corp,DC=example,DC=com",
 				Counted: true, CALType: rules.CALUser, CALVersion: "2022",
 				RDS: &rules.AccountRDS{CALType: rules.CALRDSUser, CALVersion: "2019", IssuedVersion: "393216",
@@ -78,13 +78,13 @@ func depthResult() *rules.Result {
 				RDS: &rules.AccountRDS{IssuedVersion: "393216", IssuedExpires: day(2026, 10, 1), LicenseServer: "LS01"}},
 			{Domain: "corp", Name: "left", DisplayName: "Left Company", DN: "CN=left,OU=Staff,DC=corp,DC=example,DC=com",
 				Excluded: rules.ReasonDisabled},
-		},
-		Devices: []rules.Account{
+		}),
+		Devices: rules.NewAccounts([]rules.Account{
 			{Domain: "corp", Name: "KIOSK01", DNSName: "kiosk01.corp.example.com", OperatingSystem: "Windows 11 Enterprise",
 				DN: "CN=KIOSK01,OU=Kiosks,DC=corp,DC=example,DC=com", Counted: true, CALType: rules.CALDevice, CALVersion: "2022"},
 			{Domain: "corp", Name: "PC-0001", DNSName: "pc-0001.corp.example.com", OperatingSystem: "Windows 11 Pro",
 				DN: "CN=PC-0001,OU=Workstations,DC=corp,DC=example,DC=com", Counted: true},
-		},
+		}),
 	}
 }
 

@@ -235,15 +235,15 @@ func viewOf(a *rules.Account) accountView {
 	return accountView{Domain: a.Domain, Name: a.Name, DisplayName: a.DisplayName, SID: a.SID, Excluded: a.Excluded, Counted: a.Counted}
 }
 
-func viewsOf(accounts []rules.Account) []accountView {
-	out := make([]accountView, len(accounts))
-	for i := range accounts {
-		out[i] = viewOf(&accounts[i])
+func viewsOf(accounts rules.Accounts) []accountView {
+	out := make([]accountView, accounts.Len())
+	for i, a := range accounts.All() {
+		out[i] = viewOf(&a)
 	}
 	return out
 }
 
-func diffAccounts(prev []accountView, cur []rules.Account) AccountChanges {
+func diffAccounts(prev []accountView, cur rules.Accounts) AccountChanges {
 	ch := AccountChanges{Added: []AccountRef{}, Removed: []AccountRef{}, NowReclaimable: []AccountRef{}, NowCounted: []AccountRef{}}
 	bySID := make(map[accountKey]int, len(prev))
 	byName := make(map[accountKey]int, len(prev))
@@ -257,8 +257,8 @@ func diffAccounts(prev []accountView, cur []rules.Account) AccountChanges {
 	}
 
 	matched := make([]bool, len(prev))
-	for i := range cur {
-		a := &cur[i]
+	for _, acc := range cur.All() {
+		a := &acc
 		j, ok := matchAccount(a, prev, bySID, byName)
 		if !ok || matched[j] {
 			ch.Added = append(ch.Added, accountRef(a))

@@ -77,39 +77,39 @@ func TestDiff(t *testing.T) {
 	}{
 		{"identical", func(prev, cur *rules.Result) {}, nil},
 		{"user added", func(prev, cur *rules.Result) {
-			cur.Users = append(cur.Users, rules.Account{Domain: "corp", Name: "newbie", SID: "S-1-5-21-1-2-3-1999", Counted: true})
+			cur.Users = appendAccounts(cur.Users, rules.Account{Domain: "corp", Name: "newbie", SID: "S-1-5-21-1-2-3-1999", Counted: true})
 		}, []string{`users added corp\newbie`}},
 		{"user removed", func(prev, cur *rules.Result) {
-			cur.Users = slices.Delete(cur.Users, 1, 2)
+			cur.Users = rules.NewAccounts(slices.Delete(cur.Users.List(), 1, 2))
 		}, []string{`users removed corp\old.user`}},
 		{"counted user now stale", func(prev, cur *rules.Result) {
-			cur.Users[0].Counted, cur.Users[0].Excluded = false, rules.ReasonStale
+			cur.Users.List()[0].Counted, cur.Users.List()[0].Excluded = false, rules.ReasonStale
 		}, []string{`users now stale corp\jmuller`}},
 		{"counted device now disabled", func(prev, cur *rules.Result) {
-			cur.Devices[0].Counted, cur.Devices[0].Excluded = false, rules.ReasonDisabled
+			cur.Devices.List()[0].Counted, cur.Devices.List()[0].Excluded = false, rules.ReasonDisabled
 		}, []string{`devices now disabled corp\PC-0001`}},
 		{"a newly excluded account that is not reclaimable is no reclaimable change", func(prev, cur *rules.Result) {
-			cur.Users[0].Counted, cur.Users[0].Excluded = false, rules.ReasonExcludedOU
+			cur.Users.List()[0].Counted, cur.Users.List()[0].Excluded = false, rules.ReasonExcludedOU
 		}, nil},
 		{"stale user back in use", func(prev, cur *rules.Result) {
-			cur.Users[1].Counted, cur.Users[1].Excluded = true, rules.ReasonNone
+			cur.Users.List()[1].Counted, cur.Users.List()[1].Excluded = true, rules.ReasonNone
 		}, []string{`users counted again corp\old.user`}},
 		{"renamed account is the same SID", func(prev, cur *rules.Result) {
-			cur.Users[0].Name = "jose.muller"
+			cur.Users.List()[0].Name = "jose.muller"
 		}, nil},
 		{"same name, new SID: recreated", func(prev, cur *rules.Result) {
-			cur.Users[0].SID = "S-1-5-21-1-2-3-9999"
+			cur.Users.List()[0].SID = "S-1-5-21-1-2-3-9999"
 		}, []string{`users added corp\jmuller`, `users removed corp\jmuller`}},
 		{"no SID: matched by name, case-insensitively", func(prev, cur *rules.Result) {
-			prev.Users[0].SID, cur.Users[0].SID = "", ""
-			cur.Users[0].Name = "JMuller"
+			prev.Users.List()[0].SID, cur.Users.List()[0].SID = "", ""
+			cur.Users.List()[0].Name = "JMuller"
 		}, nil},
 		{"SID only in the newer scan: matched by name", func(prev, cur *rules.Result) {
-			prev.Users[0].SID = ""
+			prev.Users.List()[0].SID = ""
 		}, nil},
 		{"same name in another domain is another account", func(prev, cur *rules.Result) {
-			cur.Users[3].Domain, cur.Users[3].SID = "corp", ""
-			prev.Users[3].SID = ""
+			cur.Users.List()[3].Domain, cur.Users.List()[3].SID = "corp", ""
+			prev.Users.List()[3].SID = ""
 		}, []string{`users added corp\partner1`, `users removed lab\partner1`}},
 		{"server added", func(prev, cur *rules.Result) {
 			cur.Servers = append(cur.Servers, rules.Server{Name: "FS02", Domain: "corp", Version: "2025", NeedsCALs: true})
@@ -201,13 +201,14 @@ func TestChangesEmptyOnNil(t *testing.T) {
 // hundred: the cost of "what changed" on every scan of a large directory.
 func BenchmarkDiff(b *testing.B) {
 	prev := sampleResult()
-	prev.Users, prev.Devices = manyAccounts(80000, "user"), manyAccounts(20000, "pc")
+	prev.Users, prev.Devices = rules.NewAccounts(manyAccounts(80000, "user")), rules.NewAccounts(manyAccounts(20000, "pc"))
 	cur := sampleResult()
-	cur.Users = append(slices.Clone(prev.Users[100:]), manyAccounts(80100, "user")[80000:]...)
-	cur.Devices = slices.Clone(prev.Devices)
-	for i := 1; i < len(cur.Devices); i += 100 {
-		cur.Devices[i].Counted, cur.Devices[i].Excluded = false, rules.ReasonStale
+	cur.Users = rules.NewAccounts(append(slices.Clone(prev.Users.List()[100:]), manyAccounts(80100, "user")[80000:]...))
+	devices := slices.Clone(prev.Devices.List())
+	for i := 1; i < len(devices); i += 100 {
+		devices[i].Counted, devices[i].Excluded = false, rules.ReasonStale
 	}
+	cur.Devices = rules.NewAccounts(devices)
 	older, newer := New(prev, generatedAt.Add(-7*24*time.Hour), "0.1.0"), New(cur, generatedAt, "0.1.0")
 	b.ReportAllocs()
 	for b.Loop() {

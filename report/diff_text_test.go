@@ -23,14 +23,14 @@ func eventfulWeek() (prev, cur *Report) {
 	c.CALs[2].MinVersion, c.CALs[2].Shortfall = "2025", 40
 
 	for i := range 25 {
-		c.Users = append(c.Users, rules.Account{Domain: "corp", Name: fmt.Sprintf("new%02d", i), DisplayName: fmt.Sprintf("New Starter %d", i),
+		c.Users = appendAccounts(c.Users, rules.Account{Domain: "corp", Name: fmt.Sprintf("new%02d", i), DisplayName: fmt.Sprintf("New Starter %d", i),
 			SID: fmt.Sprintf("S-1-5-21-1-2-3-%d", 3000+i), Counted: true})
 	}
-	c.Users[0].Counted, c.Users[0].Excluded = false, rules.ReasonStale
-	p.Users = append(p.Users, rules.Account{Domain: "lab", Name: "leaver", SID: "S-1-5-21-4-5-6-1600", Counted: true})
-	c.Users[3].Counted, c.Users[3].Excluded = false, rules.ReasonDisabled
-	c.Users[1].Counted, c.Users[1].Excluded = true, rules.ReasonNone
-	c.Devices = append(c.Devices, rules.Account{Domain: "corp", Name: "PC-0003", SID: "S-1-5-21-1-2-3-2003", Counted: true})
+	c.Users.List()[0].Counted, c.Users.List()[0].Excluded = false, rules.ReasonStale
+	p.Users = appendAccounts(p.Users, rules.Account{Domain: "lab", Name: "leaver", SID: "S-1-5-21-4-5-6-1600", Counted: true})
+	c.Users.List()[3].Counted, c.Users.List()[3].Excluded = false, rules.ReasonDisabled
+	c.Users.List()[1].Counted, c.Users.List()[1].Excluded = true, rules.ReasonNone
+	c.Devices = appendAccounts(c.Devices, rules.Account{Domain: "corp", Name: "PC-0003", SID: "S-1-5-21-1-2-3-2003", Counted: true})
 
 	c.Servers = append(c.Servers[:3], rules.Server{Name: "FS02", Domain: "corp", OperatingSystem: "Windows Server 2025 Standard",
 		Edition: rules.EditionStandard, Version: "2025", NeedsCALs: true})
@@ -56,12 +56,12 @@ func TestWriteChangesGolden(t *testing.T) {
 func TestWriteChanges(t *testing.T) {
 	manyAdded := sampleResult()
 	for i := range 25 {
-		manyAdded.Users = append(manyAdded.Users, rules.Account{Domain: "corp", Name: fmt.Sprintf("u%02d", i)})
+		manyAdded.Users = appendAccounts(manyAdded.Users, rules.Account{Domain: "corp", Name: fmt.Sprintf("u%02d", i)})
 	}
 	hostile := sampleResult()
-	hostile.Users = append(hostile.Users, rules.Account{Domain: "corp", Name: "evil", DisplayName: "Evil\x1b[2J\nFAKE LINE\u202e"})
+	hostile.Users = appendAccounts(hostile.Users, rules.Account{Domain: "corp", Name: "evil", DisplayName: "Evil\x1b[2J\nFAKE LINE\u202e"})
 	oneDomain := sampleResult()
-	oneDomain.Users = append(oneDomain.Users, rules.Account{Domain: "corp", Name: "solo", DisplayName: "solo"})
+	oneDomain.Users = appendAccounts(oneDomain.Users, rules.Account{Domain: "corp", Name: "solo", DisplayName: "solo"})
 
 	tests := []struct {
 		name    string

@@ -68,7 +68,7 @@ func sampleResult() *rules.Result {
 			{Name: "lab", Source: "ldaps://dc1.lab.example.com", UsersSeen: 130, UsersCounted: 108,
 				DevicesSeen: 20, DevicesCounted: 15, ServersSeen: 1, TLSVerificationDisabled: true},
 		},
-		Users: []rules.Account{
+		Users: rules.NewAccounts([]rules.Account{
 			{Domain: "corp", Name: "jmuller", DisplayName: "José Müller", UPN: "jmuller@corp.example.com",
 				DN: "CN=José Müller,OU=Staff,DC=corp,DC=example,DC=com", SID: "S-1-5-21-1-2-3-1105",
 				LastLogon: day(2026, 11, 20), Created: day(2019, 3, 1), Counted: true,
@@ -83,15 +83,15 @@ func sampleResult() *rules.Result {
 				DN: "CN=partner1,OU=External,DC=lab,DC=example,DC=com", SID: "S-1-5-21-4-5-6-1500",
 				LastLogon: day(2026, 11, 25), Created: day(2024, 2, 2), Counted: true,
 				CALType: rules.CALUser, CALVersion: "2022", External: true},
-		},
-		Devices: []rules.Account{
+		}),
+		Devices: rules.NewAccounts([]rules.Account{
 			{Domain: "corp", Name: "PC-0001", DNSName: "pc-0001.corp.example.com", OperatingSystem: "Windows 11 Pro",
 				DN: "CN=PC-0001,OU=Workstations,DC=corp,DC=example,DC=com", SID: "S-1-5-21-1-2-3-2001",
 				LastLogon: day(2026, 11, 24), Created: day(2023, 5, 5), Counted: true},
 			{Domain: "corp", Name: "PC-0002", DNSName: "pc-0002.corp.example.com", OperatingSystem: "Windows 10 Enterprise",
 				DN: "CN=PC-0002,OU=Workstations,DC=corp,DC=example,DC=com", SID: "S-1-5-21-1-2-3-2002",
 				Created: day(2018, 5, 5), Excluded: rules.ReasonDisabled},
-		},
+		}),
 	}
 }
 
@@ -126,4 +126,9 @@ func manyAccounts(n int, kind string) []rules.Account {
 		out[i] = a
 	}
 	return out
+}
+
+// appendAccounts is append for a list of accounts.
+func appendAccounts(list rules.Accounts, more ...rules.Account) rules.Accounts {
+	return rules.NewAccounts(append(list.List(), more...))
 }

@@ -15,7 +15,7 @@ import (
 func FuzzPreviousReport(f *testing.F) {
 	var good bytes.Buffer
 	rep := New(sampleResult(), generatedAt, "0.1.0")
-	rep.Users = append(rep.Users, manyAccounts(3, "user")...)
+	rep.Users = appendAccounts(rep.Users, manyAccounts(3, "user")...)
 	if err := (&JSON{}).Write(JSONFile, &good, rep); err != nil {
 		f.Fatal(err)
 	}

@@ -345,7 +345,7 @@ func TestAttachHistory(t *testing.T) {
 // sections in each state, with a hostile display name among the changes.
 func TestHTMLHistorySections(t *testing.T) {
 	prev, cur := eventfulWeek()
-	cur.Users[5].DisplayName = scriptPayload // new01
+	cur.Users.List()[5].DisplayName = scriptPayload // new01
 	cur.Changes = Diff(prev, cur)
 	cur.History = []HistoryPoint{newHistoryPoint(scanAt(lastWeek.AddDate(0, 0, -7), 1500)), newHistoryPoint(prev), newHistoryPoint(cur)}
 
@@ -489,7 +489,7 @@ func TestNoHistoryFolder(t *testing.T) {
 // first and decoding stops there, while the full load refuses the file.
 func TestLoadHistoryReadsOnlyTheHead(t *testing.T) {
 	res := sampleResult()
-	res.Users = manyAccounts(5000, "user")
+	res.Users = rules.NewAccounts(manyAccounts(5000, "user"))
 	full := render(t, &JSON{}, JSONFile, New(res, generatedAt, "0.1.0"))
 	dir := t.TempDir()
 	path := filepath.Join(dir, HistoryFileName(generatedAt))

@@ -108,7 +108,7 @@ func browse(t *testing.T, browser, page string, trap *requestTrap, extra ...stri
 // strings that would load something or run script if they were not escaped.
 func hostileReport(trapURL string) *Report {
 	res := sampleResult()
-	res.Users = append(res.Users, rules.Account{Domain: "corp", Name: "mallory",
+	res.Users = appendAccounts(res.Users, rules.Account{Domain: "corp", Name: "mallory",
 		DisplayName: `"><img src="` + trapURL + `/img-from-display-name" onerror="document.title='pwned'">`,
 		DN:          "CN=mallory,DC=corp", Counted: true, CALType: rules.CALUser, CALVersion: "2022"})
 	res.Servers = append(res.Servers, rules.Server{Name: `<script>document.title='pwned';fetch('` + trapURL + `/script-from-server-name')</script>`,

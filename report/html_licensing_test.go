@@ -31,7 +31,7 @@ func TestHTMLLicensingSections(t *testing.T) {
 	plain.Servers[1].RDS = false
 
 	rdsDevices := sampleResult()
-	rdsDevices.Devices[0].RDS = &rules.AccountRDS{CALType: rules.CALRDSDevice, CALVersion: "2022"}
+	rdsDevices.Devices.List()[0].RDS = &rules.AccountRDS{CALType: rules.CALRDSDevice, CALVersion: "2022"}
 
 	tests := []struct {
 		name    string
@@ -155,8 +155,8 @@ func TestHTMLEscapesLicensingStrings(t *testing.T) {
 		{"raised_by", func(res *rules.Result, p string) { res.CALs[0].RaisedBy = []string{p + " (Windows Server 2022)"} }},
 		{"core licence server name", func(res *rules.Result, p string) { res.Servers[3].Name = p }},
 		{"access group", func(res *rules.Result, p string) { res.Servers[2].AccessGroup = "CN=" + p + ",DC=corp" }},
-		{"RDS license server", func(res *rules.Result, p string) { res.Users[0].RDS.LicenseServer = p }},
-		{"RDS issued version", func(res *rules.Result, p string) { res.Users[0].RDS.IssuedVersion = p }},
+		{"RDS license server", func(res *rules.Result, p string) { res.Users.List()[0].RDS.LicenseServer = p }},
+		{"RDS issued version", func(res *rules.Result, p string) { res.Users.List()[0].RDS.IssuedVersion = p }},
 		{"usage evidence file", func(res *rules.Result, p string) { res.Mix.UsageCSV = p }},
 	}
 	for _, place := range places {

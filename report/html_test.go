@@ -35,9 +35,9 @@ func TestHTMLEscapesDirectoryStrings(t *testing.T) {
 		name string
 		set  func(res *rules.Result, p string)
 	}{
-		{"user display name", func(res *rules.Result, p string) { res.Users[0].DisplayName = p }},
-		{"user DN (title attribute)", func(res *rules.Result, p string) { res.Users[0].DN = p }},
-		{"device operating system", func(res *rules.Result, p string) { res.Devices[0].OperatingSystem = p }},
+		{"user display name", func(res *rules.Result, p string) { res.Users.List()[0].DisplayName = p }},
+		{"user DN (title attribute)", func(res *rules.Result, p string) { res.Users.List()[0].DN = p }},
+		{"device operating system", func(res *rules.Result, p string) { res.Devices.List()[0].OperatingSystem = p }},
 		{"server name", func(res *rules.Result, p string) { res.Servers[0].Name = p }},
 		{"server DNS name (title attribute)", func(res *rules.Result, p string) { res.Servers[0].DNSName = p }},
 		{"server operating system", func(res *rules.Result, p string) { res.Servers[1].OperatingSystem = p }},
@@ -137,7 +137,7 @@ func TestHTMLContent(t *testing.T) {
 	compliant.CALs[0].Owned, compliant.CALs[0].Shortfall, compliant.CALs[0].Surplus = 1920, 0, 12
 
 	big := sampleResult()
-	big.Users = manyAccounts(2500, "user")
+	big.Users = rules.NewAccounts(manyAccounts(2500, "user"))
 	big.Findings[1].Subjects = make([]string, 1200)
 	for i := range big.Findings[1].Subjects {
 		big.Findings[1].Subjects[i] = fmt.Sprintf("corp\\stale%04d", i)

@@ -152,16 +152,17 @@ func newHTMLView(r *Report, a htmlAssets) htmlView {
 	return v
 }
 
-func newAccountTable(all []rules.Account, file string, now time.Time) accountTable {
-	rows := all
-	if len(rows) > maxTableRows {
-		rows = rows[:maxTableRows]
-	}
-	t := accountTable{Rows: rows, Total: len(all), File: file, Now: now}
-	for i := range all {
-		if all[i].RDS != nil {
+func newAccountTable(all rules.Accounts, file string, now time.Time) accountTable {
+	t := accountTable{Rows: make([]rules.Account, 0, min(all.Len(), maxTableRows)), Total: all.Len(), File: file, Now: now}
+	for i, a := range all.All() {
+		if i < maxTableRows {
+			t.Rows = append(t.Rows, a)
+		}
+		if a.RDS != nil {
 			t.RDS = true
-			break
+			if i >= maxTableRows {
+				break
+			}
 		}
 	}
 	return t

@@ -36,7 +36,7 @@ func (j *JSON) Write(name string, w io.Writer, r *Report) error {
 	}
 	lists := []struct {
 		key      string
-		accounts []rules.Account
+		accounts rules.Accounts
 	}{
 		{"users", res.Users},
 		{"devices", res.Devices},
@@ -44,7 +44,7 @@ func (j *JSON) Write(name string, w io.Writer, r *Report) error {
 
 	// Everything but the account lists, which are left empty to be filled in.
 	head := *r
-	res.Users, res.Devices = []rules.Account{}, []rules.Account{}
+	res.Users, res.Devices = rules.Accounts{}, rules.Accounts{}
 	head.Result = &res
 	var doc bytes.Buffer
 	if err := newJSONEncoder(&doc, "").Encode(&head); err != nil {
@@ -79,8 +79,8 @@ func (j *JSON) Write(name string, w io.Writer, r *Report) error {
 // would indent them, leaving the closing bracket to the caller. Each account
 // is encoded compactly by encoding/json and indented by indentJSON, which
 // takes a fraction of the encoder's own indenting time on a million accounts.
-func writeAccounts(w io.Writer, accounts []rules.Account) error {
-	if len(accounts) == 0 {
+func writeAccounts(w io.Writer, accounts rules.Accounts) error {
+	if accounts.Len() == 0 {
 		return nil
 	}
 	const indent = "    "
@@ -88,14 +88,14 @@ func writeAccounts(w io.Writer, accounts []rules.Account) error {
 	var out []byte
 	enc := json.NewEncoder(&compact)
 	enc.SetEscapeHTML(false) // as newJSONEncoder
-	for i := range accounts {
+	for i, a := range accounts.All() {
 		compact.Reset()
-		if err := enc.Encode(&accounts[i]); err != nil {
+		if err := enc.Encode(&a); err != nil {
 			return err
 		}
 		out = append(out[:0], "\n"+indent...)
 		out = indentJSON(out, bytes.TrimSuffix(compact.Bytes(), []byte("\n")), indent, "  ")
-		if i < len(accounts)-1 {
+		if i < accounts.Len()-1 {
 			out = append(out, ',')
 		}
 		if _, err := w.Write(out); err != nil {

@@ -43,7 +43,7 @@ func FuzzWriteAccounts(f *testing.F) {
 				RDS: &rules.AccountRDS{CALType: rules.CALRDSUser, IssuedVersion: sid, LicenseServer: display}},
 		}
 		var got bytes.Buffer
-		if err := writeAccounts(&got, accounts); err != nil {
+		if err := writeAccounts(&got, rules.NewAccounts(accounts)); err != nil {
 			t.Fatal(err)
 		}
 		var want bytes.Buffer

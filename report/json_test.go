@@ -221,10 +221,10 @@ func (s schemaChecker) objects(m map[string]any, key string) []map[string]any {
 // very bytes encoding/json gives for the whole report.
 func TestJSONStreamsLikeTheEncoder(t *testing.T) {
 	many := sampleResult()
-	many.Users, many.Devices = manyAccounts(50, "user"), manyAccounts(3, "pc")
-	many.Users[7].DisplayName = "line\nbreak \"quoted\" <b>&</b>\n  \"devices\": ["
+	many.Users, many.Devices = rules.NewAccounts(manyAccounts(50, "user")), rules.NewAccounts(manyAccounts(3, "pc"))
+	many.Users.List()[7].DisplayName = "line\nbreak \"quoted\" <b>&</b>\n  \"devices\": ["
 	noDevices := sampleResult()
-	noDevices.Devices = nil
+	noDevices.Devices = rules.Accounts{}
 
 	tests := []struct {
 		name string
@@ -241,7 +241,7 @@ func TestJSONStreamsLikeTheEncoder(t *testing.T) {
 			var want bytes.Buffer
 			whole := tt.r
 			if whole.Result == nil {
-				whole = &Report{SchemaVersion: tt.r.SchemaVersion, Result: &rules.Result{Users: []rules.Account{}, Devices: []rules.Account{}}}
+				whole = &Report{SchemaVersion: tt.r.SchemaVersion, Result: &rules.Result{Users: rules.NewAccounts([]rules.Account{}), Devices: rules.NewAccounts([]rules.Account{})}}
 			}
 			if err := newJSONEncoder(&want, "").Encode(whole); err != nil {
 				t.Fatal(err)

@@ -56,8 +56,6 @@ func withEmptyLists(res *rules.Result) *rules.Result {
 	out.Servers = nonNil(out.Servers)
 	out.Findings = nonNil(out.Findings)
 	out.Directories = nonNil(out.Directories)
-	out.Users = nonNil(out.Users)
-	out.Devices = nonNil(out.Devices)
 
 	if needsCopy(out.CALs, func(c rules.CALLine) bool { return c.ByVersion == nil }) {
 		cals := make([]rules.CALLine, len(out.CALs))

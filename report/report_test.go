@@ -44,14 +44,13 @@ func TestNewKeepsTheResult(t *testing.T) {
 	res := sampleResult()
 	res.Findings[0].Subjects = nil
 	res.CALs[1].ByVersion = nil
-	res.Users = nil
 
 	r := New(res, generatedAt, "0.1.0")
 
-	if r.Findings[0].Subjects == nil || r.CALs[1].ByVersion == nil || r.Users == nil {
+	if r.Findings[0].Subjects == nil || r.CALs[1].ByVersion == nil {
 		t.Error("New left a nil list in the report")
 	}
-	if res.Findings[0].Subjects != nil || res.CALs[1].ByVersion != nil || res.Users != nil {
+	if res.Findings[0].Subjects != nil || res.CALs[1].ByVersion != nil {
 		t.Error("New changed the caller's result")
 	}
 	if r.Result == res {

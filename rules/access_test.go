@@ -76,7 +76,7 @@ func TestScopedAccess(t *testing.T) {
 			p.Servers = tc.servers
 			r := evaluate(t, p, people, tc.objects)
 			for name, want := range tc.want {
-				if a := findAccount(t, r.Users, name); a.CALVersion != want || (want != "") != (a.CALType == CALUser) {
+				if a := findAccount(t, r.Users.List(), name); a.CALVersion != want || (want != "") != (a.CALType == CALUser) {
 					t.Errorf("%s: CAL %q %q, want user %q", name, a.CALType, a.CALVersion, want)
 				}
 			}

@@ -37,14 +37,16 @@ func (e *evaluation) accessFindings() {
 	}
 	if n := e.res.Counts.Duplicates; n > 0 {
 		names := e.newSubjectList()
-		for k := range e.res.Users {
+		for k := range e.userRows {
 			if len(e.userDups.of(int(e.userOrder[k]))) > 0 {
-				names.add(e.res.Users[k].Domain, e.res.Users[k].Name)
+				u := e.user(k)
+				names.add(u.Domain, u.Name)
 			}
 		}
-		for k := range e.res.Devices {
+		for k := range e.deviceRows {
 			if len(e.computerDups.of(int(e.deviceOrder[k]))) > 0 {
-				names.add(e.res.Devices[k].Domain, e.res.Devices[k].Name)
+				d := e.device(k)
+				names.add(d.Domain, d.Name)
 			}
 		}
 		e.add(Finding{Code: CodeDuplicateAccounts, Severity: SeverityInfo, Rule: "R2",
@@ -63,8 +65,8 @@ func (e *evaluation) externalFinding() {
 	}
 	needing := 0
 	uncovered := map[string]bool{}
-	for k := range e.res.Users {
-		a := &e.res.Users[k]
+	for k := range e.userRows {
+		a := &e.userRows[k]
 		if !a.External || !a.Counted || e.userWin[k] < 0 {
 			continue
 		}

@@ -47,29 +47,33 @@ func (e *evaluation) classifyUsers() {
 		func(i, j int) int {
 			return compareAccounts(users[i].domain, users[i].name(), users[i].dn(), users[j].domain, users[j].name(), users[j].dn())
 		})
-	e.res.Users = make([]Account, 0, len(e.userOrder))
+	e.userRows = make([]accountRow, 0, len(e.userOrder))
 	for _, i := range e.userOrder {
 		u := &users[i]
 		r := e.userReasons[i]
-		e.res.Users = append(e.res.Users, Account{
-			Domain:      u.domain,
-			Name:        u.name(),
-			DisplayName: u.displayName(),
-			UPN:         u.upn(),
-			DN:          u.dn(),
-			SID:         u.sid(),
-			LastLogon:   e.userLogon(int(i)).time(),
-			Created:     u.whenCreated.time(),
-			Counted:     r == ReasonNone,
-			Excluded:    r,
-			External:    e.scope.external(u, int(i), e.members),
-			RDS:         e.rdsIssuance(int(i)),
+		e.userRows = append(e.userRows, accountRow{
+			record:    i,
+			lastLogon: e.userLogon(int(i)),
+			Counted:   r == ReasonNone,
+			Excluded:  r,
+			External:  e.scope.external(u, int(i), e.members),
+			RDS:       e.rdsIssuance(int(i)),
 		})
 		e.countUser(u.domain, r, true)
 		for _, c := range e.userDups.of(int(i)) {
 			e.countUser(users[c].domain, r, false)
 		}
 	}
+}
+
+// user builds account k of Result.Users as the report shows it.
+func (e *evaluation) user(k int) Account {
+	return Accounts{rows: e.userRows, users: e.inv.users}.At(k)
+}
+
+// device builds account k of Result.Devices as the report shows it.
+func (e *evaluation) device(k int) Account {
+	return Accounts{rows: e.deviceRows, computers: e.inv.computers}.At(k)
 }
 
 // countUser adds a user to its directory's counts and, for the one copy of an
@@ -148,23 +152,17 @@ func (e *evaluation) buildDevices() {
 			return compareAccounts(ca.domain, ca.name(), ca.dn(), cb.domain, cb.name(), cb.dn())
 		})
 	e.deviceOrder = make([]int32, len(positions))
-	e.res.Devices = make([]Account, 0, len(positions))
+	e.deviceRows = make([]accountRow, 0, len(positions))
 	for j, k := range positions {
 		i := e.devices[k]
 		e.deviceOrder[j] = int32(i)
 		c := &comps[i]
 		r := e.deviceReasons[k]
-		e.res.Devices = append(e.res.Devices, Account{
-			Domain:          c.domain,
-			Name:            c.name(),
-			DNSName:         c.dnsName(),
-			OperatingSystem: c.os,
-			DN:              c.dn(),
-			SID:             c.sid(),
-			LastLogon:       e.computerLogon(i).time(),
-			Created:         c.whenCreated.time(),
-			Counted:         r == ReasonNone,
-			Excluded:        r,
+		e.deviceRows = append(e.deviceRows, accountRow{
+			record:    int32(i),
+			lastLogon: e.computerLogon(i),
+			Counted:   r == ReasonNone,
+			Excluded:  r,
 		})
 		e.countDevice(c.domain, r, true)
 		for _, dup := range e.computerDups.of(i) {

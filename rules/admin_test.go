@@ -47,7 +47,7 @@ func TestAdminExempt(t *testing.T) {
 			r := evaluate(t, p, tc.objects)
 			var exempt []string
 			multi := len(r.Directories) > 1
-			for _, u := range r.Users {
+			for _, u := range r.Users.All() {
 				if u.Excluded == ReasonAdminExempt {
 					label := u.Name
 					if multi {
@@ -80,7 +80,7 @@ func TestAdminExemptIgnoresScanOrder(t *testing.T) {
 			p := userPolicy()
 			p.AdminExempt = []string{"adm2", "adm3", "adm1"}
 			r := evaluate(t, p, tc.order)
-			if a := findAccount(t, r.Users, "adm1"); !a.Counted {
+			if a := findAccount(t, r.Users.List(), "adm1"); !a.Counted {
 				t.Errorf("adm1 (third in admin_exempt) should be counted, got %q", a.Excluded)
 			}
 		})

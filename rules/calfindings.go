@@ -153,7 +153,7 @@ func (e *evaluation) setters(t CALType, version string) []Server {
 	found := make([]bool, len(candidates))
 	left := len(candidates)
 	markUsedBy := func(user int32) {
-		a := &e.res.Users[user]
+		a := &e.userRows[user]
 		for c, p := range candidates {
 			if !found[c] && p.uses(e.members, int(e.userOrder[user]), a.External) {
 				found[c], left = true, left-1
@@ -162,20 +162,20 @@ func (e *evaluation) setters(t CALType, version string) []Server {
 	}
 	switch t {
 	case CALUser, CALRDSUser:
-		for k := range e.res.Users {
+		for k := range e.userRows {
 			if left == 0 {
 				break
 			}
-			if v, ok := needOf(&e.res.Users[k], t); ok && v == version {
+			if v, ok := needOf(&e.userRows[k], t); ok && v == version {
 				markUsedBy(int32(k))
 			}
 		}
 	default:
-		for k := range e.res.Devices {
+		for k := range e.deviceRows {
 			if left == 0 {
 				break
 			}
-			if v, ok := needOf(&e.res.Devices[k], t); !ok || v != version {
+			if v, ok := needOf(&e.deviceRows[k], t); !ok || v != version {
 				continue
 			}
 			users, evidence := e.usage.usersOf(k)
@@ -201,7 +201,7 @@ func (e *evaluation) setters(t CALType, version string) []Server {
 }
 
 // needOf is the version of a CAL type an account needs.
-func needOf(a *Account, t CALType) (string, bool) {
+func needOf(a *accountRow, t CALType) (string, bool) {
 	switch {
 	case a.CALType == t:
 		return a.CALVersion, true

@@ -8,10 +8,10 @@ func (e *evaluation) requireCALs() {
 	if e.access.topRank >= 0 {
 		e.requiredCALVer = calVersionOrder[e.access.topRank]
 	}
-	e.userWin = make([]int8, len(e.res.Users))
-	for k := range e.res.Users {
+	e.userWin = make([]int8, len(e.userRows))
+	for k := range e.userRows {
 		e.userWin[k] = -1
-		a := &e.res.Users[k]
+		a := &e.userRows[k]
 		if !a.Counted {
 			continue
 		}
@@ -32,20 +32,20 @@ func (e *evaluation) requireCALs() {
 	case e.mixed:
 		e.assignMix()
 	case e.calType == CALDevice:
-		for k := range e.res.Devices {
-			if e.res.Devices[k].Counted {
-				setCAL(&e.res.Devices[k], CALDevice, e.deviceRank(k))
+		for k := range e.deviceRows {
+			if e.deviceRows[k].Counted {
+				setCAL(&e.deviceRows[k], CALDevice, e.deviceRank(k))
 			}
 		}
 	default:
-		for k := range e.res.Users {
-			setCAL(&e.res.Users[k], CALUser, int(e.userWin[k]))
+		for k := range e.userRows {
+			setCAL(&e.userRows[k], CALUser, int(e.userWin[k]))
 		}
 	}
 }
 
 // setCAL gives an account a CAL of type t at version rank (none if rank < 0).
-func setCAL(a *Account, t CALType, rank int) {
+func setCAL(a *accountRow, t CALType, rank int) {
 	if rank < 0 {
 		return
 	}
@@ -67,7 +67,7 @@ func (e *evaluation) countCALs() {
 		}
 		b.required[version]++
 	}
-	for _, accounts := range [][]Account{e.res.Users, e.res.Devices} {
+	for _, accounts := range [][]accountRow{e.userRows, e.deviceRows} {
 		for k := range accounts {
 			a := &accounts[k]
 			if a.CALType != "" {

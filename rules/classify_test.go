@@ -78,7 +78,7 @@ func TestUserExclusions(t *testing.T) {
 				tc.policy(&p)
 			}
 			r := evaluate(t, p, tc.objects)
-			a := findAccount(t, r.Users, tc.account)
+			a := findAccount(t, r.Users.List(), tc.account)
 			if a.Excluded != tc.want || a.Counted != (tc.want == ReasonNone) {
 				t.Errorf("%s: excluded %q counted %v, want %q", tc.account, a.Excluded, a.Counted, tc.want)
 			}
@@ -124,7 +124,7 @@ func TestDeviceExclusions(t *testing.T) {
 				tc.policy(&p)
 			}
 			r := evaluate(t, p, tc.objects)
-			a := findAccount(t, r.Devices, tc.device)
+			a := findAccount(t, r.Devices.List(), tc.device)
 			if a.Excluded != tc.want || a.Counted != (tc.want == ReasonNone) {
 				t.Errorf("%s: excluded %q counted %v, want %q", tc.device, a.Excluded, a.Counted, tc.want)
 			}

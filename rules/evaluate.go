@@ -41,11 +41,13 @@ type evaluation struct {
 	userDups          duplicates
 	computerDups      duplicates
 	members           *membership
-	userReasons       []Reason // by index in inv.users
-	userOrder         []int32  // by index in Result.Users: index in inv.users
-	devices           []int    // indices in inv.computers of client devices
-	deviceReasons     []Reason // parallel to devices
-	deviceOrder       []int32  // by index in Result.Devices: index in inv.computers
+	userReasons       []Reason     // by index in inv.users
+	userOrder         []int32      // by index in Result.Users: index in inv.users
+	userRows          []accountRow // Result.Users, as decided
+	deviceRows        []accountRow // Result.Devices, as decided
+	devices           []int        // indices in inv.computers of client devices
+	deviceReasons     []Reason     // parallel to devices
+	deviceOrder       []int32      // by index in Result.Devices: index in inv.computers
 	serverConfigs     *serverConfigs
 	unknownOS         []string // subjects of UNKNOWN_OPERATING_SYSTEM
 	unknownDevices    int      // how many of them are counted as client devices
@@ -162,10 +164,6 @@ func (e *evaluation) finish() {
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}
-	if r.Users == nil {
-		r.Users = []Account{}
-	}
-	if r.Devices == nil {
-		r.Devices = []Account{}
-	}
+	r.Users = Accounts{rows: e.userRows, users: e.inv.users}
+	r.Devices = Accounts{rows: e.deviceRows, computers: e.inv.computers}
 }

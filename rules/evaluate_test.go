@@ -35,7 +35,7 @@ func TestEvaluateIsDeterministic(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			got := evaluate(t, p, tc.order)
-			if !reflect.DeepEqual(got, want) {
+			if !sameResult(t, got, want) {
 				gj, _ := json.Marshal(got)
 				wj, _ := json.Marshal(want)
 				t.Errorf("result depends on input order:\n%s\n%s", gj, wj)
@@ -119,10 +119,10 @@ func TestAccountsAndOrder(t *testing.T) {
 			p := userPolicy()
 			p.Model = tc.model
 			r := evaluate(t, p, tc.objects)
-			if got := accountKeys(r.Users); !slices.Equal(got, tc.wantUsers) {
+			if got := accountKeys(r.Users.List()); !slices.Equal(got, tc.wantUsers) {
 				t.Errorf("users = %v, want %v", got, tc.wantUsers)
 			}
-			if got := accountKeys(r.Devices); !slices.Equal(got, tc.wantDevices) {
+			if got := accountKeys(r.Devices.List()); !slices.Equal(got, tc.wantDevices) {
 				t.Errorf("devices = %v, want %v", got, tc.wantDevices)
 			}
 			var servers []string
@@ -133,7 +133,7 @@ func TestAccountsAndOrder(t *testing.T) {
 				t.Errorf("servers = %v, want %v", servers, tc.wantServers)
 			}
 			for name, want := range tc.wantCAL {
-				a := findAccount(t, slices.Concat(r.Users, r.Devices), name)
+				a := findAccount(t, slices.Concat(r.Users.List(), r.Devices.List()), name)
 				wantVersion := ""
 				if want != "" {
 					wantVersion = r.CALs[0].MinVersion
@@ -222,8 +222,13 @@ func TestEvaluateEmpty(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := Evaluate(Policy{}, tc.inv, testNow)
-			if r.Model != ModelUser || !r.Compliant || r.Users == nil || r.Devices == nil || r.Servers == nil || r.CALs == nil {
+			if r.Model != ModelUser || !r.Compliant || r.Servers == nil || r.CALs == nil {
 				t.Errorf("result = %+v", r)
+			}
+			for _, list := range []Accounts{r.Users, r.Devices} {
+				if b, err := json.Marshal(list); err != nil || string(b) != "[]" || list.Len() != 0 {
+					t.Errorf("empty list = %s (%v), Len %d; want [], 0", b, err, list.Len())
+				}
 			}
 			if _, ok := findFinding(r, CodeNoCALServers); !ok {
 				t.Errorf("no %s in %v", CodeNoCALServers, findingCodes(r))

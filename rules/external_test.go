@@ -55,7 +55,7 @@ func TestExternalUsers(t *testing.T) {
 			p.Servers = tc.servers
 			r := evaluate(t, p, people, tc.objects)
 			for name, want := range tc.want {
-				a := findAccount(t, r.Users, name)
+				a := findAccount(t, r.Users.List(), name)
 				if a.CALVersion != want || a.External != strings.HasPrefix(name, "ext") || !a.Counted {
 					t.Errorf("%s: external %v counted %v CAL %q, want %q", name, a.External, a.Counted, a.CALVersion, want)
 				}
@@ -67,7 +67,7 @@ func TestExternalUsers(t *testing.T) {
 			if !ok || f.Rule != "R4" || !slices.Equal(f.Subjects, tc.wantUncover) {
 				t.Errorf("%s = %+v (found %v), want subjects %v", CodeExternalUsers, f, ok, tc.wantUncover)
 			}
-			if gone := findAccount(t, r.Users, "gone"); !gone.External || gone.Counted {
+			if gone := findAccount(t, r.Users.List(), "gone"); !gone.External || gone.Counted {
 				t.Errorf("disabled external user: %+v", gone)
 			}
 		})

@@ -34,34 +34,34 @@ func (e *evaluation) assignMix() {
 	if e.usage != nil {
 		mix.Pairs, mix.PairsIgnored = e.usage.pairs, e.usage.ignored
 	}
-	for k := range e.res.Users {
+	for k := range e.userRows {
 		if e.userWin[k] < 0 {
 			continue
 		}
 		mix.AllUser++
 		l, evidence := inGraphUser[int32(k)]
 		if (evidence && userCAL[l]) || (!evidence && mix.Default == ModelUser) {
-			setCAL(&e.res.Users[k], CALUser, int(e.userWin[k]))
+			setCAL(&e.userRows[k], CALUser, int(e.userWin[k]))
 			mix.UserCALs++
 		}
 	}
 	right := 0
-	for k := range e.res.Devices {
-		if !e.res.Devices[k].Counted || e.access.topRank < 0 {
+	for k := range e.deviceRows {
+		if !e.deviceRows[k].Counted || e.access.topRank < 0 {
 			continue
 		}
 		mix.AllDevice++
 		evidence := right < len(devices) && devices[right] == int32(k)
 		if evidence {
 			if rank := e.coveredDeviceRank(k, inGraphUser, userCAL); deviceCAL[right] && rank >= 0 {
-				setCAL(&e.res.Devices[k], CALDevice, rank)
+				setCAL(&e.deviceRows[k], CALDevice, rank)
 				mix.DeviceCALs++
 			}
 			right++
 			continue
 		}
 		if rank := e.deviceRank(k); mix.Default == ModelDevice && rank >= 0 {
-			setCAL(&e.res.Devices[k], CALDevice, rank)
+			setCAL(&e.deviceRows[k], CALDevice, rank)
 			mix.DeviceCALs++
 		}
 	}
@@ -93,7 +93,7 @@ func (e *evaluation) accessGraph() (g *bipartite, users, devices []int32) {
 		return nil, nil, nil
 	}
 	left := make(map[int32]int32)
-	for k := range e.res.Devices {
+	for k := range e.deviceRows {
 		ds, _ := ev.usersOf(k)
 		hasEdge := false
 		for _, u := range ds {
@@ -109,7 +109,7 @@ func (e *evaluation) accessGraph() (g *bipartite, users, devices []int32) {
 			devices = append(devices, int32(k))
 		}
 	}
-	for k := range e.res.Users {
+	for k := range e.userRows {
 		if _, ok := left[int32(k)]; ok {
 			left[int32(k)] = int32(len(users))
 			users = append(users, int32(k))

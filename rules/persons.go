@@ -40,17 +40,17 @@ func (e *evaluation) secondAccountsFinding() {
 		return
 	}
 	counted := map[string]bool{} // domain\name of counted users, lower-cased
-	for i := range e.res.Users {
-		if a := &e.res.Users[i]; a.Counted {
+	for i := range e.userRows {
+		if a := e.user(i); a.Counted {
 			counted[strings.ToLower(a.Domain+`\`+a.Name)] = true
 		}
 	}
 	var pairs []string
-	for i := range e.res.Users {
-		a := &e.res.Users[i]
-		if !a.Counted {
+	for i := range e.userRows {
+		if !e.userRows[i].Counted {
 			continue
 		}
+		a := e.user(i)
 		base, ok := baseAccountName(strings.ToLower(a.Name))
 		if !ok || !counted[strings.ToLower(a.Domain)+`\`+base] {
 			continue

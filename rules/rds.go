@@ -14,8 +14,8 @@ type rdsKey struct {
 func (e *evaluation) requireRDSCALs() {
 	a := e.access
 	if len(a.rdsUser) > 0 {
-		for k := range e.res.Users {
-			acc := &e.res.Users[k]
+		for k := range e.userRows {
+			acc := &e.userRows[k]
 			if !acc.Counted {
 				continue
 			}
@@ -25,10 +25,10 @@ func (e *evaluation) requireRDSCALs() {
 		}
 	}
 	if len(a.rdsDevice) > 0 {
-		for k := range e.res.Devices {
-			if e.res.Devices[k].Counted {
+		for k := range e.deviceRows {
+			if e.deviceRows[k].Counted {
 				if rank := e.deviceRDSRank(k); rank >= 0 {
-					e.needRDS(&e.res.Devices[k], CALRDSDevice, rank)
+					e.needRDS(&e.deviceRows[k], CALRDSDevice, rank)
 				}
 			}
 		}
@@ -45,7 +45,7 @@ func (e *evaluation) deviceRDSRank(k int) int {
 	}
 	rank := -1
 	for _, u := range users {
-		acc := &e.res.Users[u]
+		acc := &e.userRows[u]
 		if s := e.access.highest(e.access.rdsDevice, e.members, int(e.userOrder[u]), acc.External); s >= 0 {
 			rank = max(rank, e.access.rdsDevice[s].rank)
 		}
@@ -55,7 +55,7 @@ func (e *evaluation) deviceRDSRank(k int) int {
 
 // needRDS records an RDS CAL need. Accounts without an issuance share one
 // value per need, so a million RD users cost a pointer each.
-func (e *evaluation) needRDS(acc *Account, t CALType, rank int) {
+func (e *evaluation) needRDS(acc *accountRow, t CALType, rank int) {
 	v := calVersionOrder[rank]
 	if acc.RDS != nil {
 		acc.RDS.CALType, acc.RDS.CALVersion = t, v
@@ -101,8 +101,8 @@ func laterIssue(a, b *rdsIssue) bool {
 // valid and expired (D4). Per-user RDS CALs are not enforced by Windows, so
 // this count is the only view of how many are handed out.
 func (e *evaluation) countIssuedRDS() {
-	for k := range e.res.Users {
-		r := e.res.Users[k].RDS
+	for k := range e.userRows {
+		r := e.userRows[k].RDS
 		if r == nil || (r.IssuedVersion == "" && r.LicenseServer == "" && r.IssuedExpires.IsZero()) {
 			continue
 		}

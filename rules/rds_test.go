@@ -96,7 +96,7 @@ func TestRDSCALs(t *testing.T) {
 			tc.policy(&p)
 			r := evaluate(t, p, people, tc.objects)
 			for name, want := range tc.want {
-				a := findAccount(t, slices.Concat(r.Users, r.Devices), name)
+				a := findAccount(t, slices.Concat(r.Users.List(), r.Devices.List()), name)
 				got := need{}
 				if a.RDS != nil {
 					got = need{a.RDS.CALType, a.RDS.CALVersion}
@@ -232,7 +232,7 @@ func TestRDSIssuance(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := evaluate(t, userPolicy(), tc.objects)
-			a := findAccount(t, r.Users, tc.account)
+			a := findAccount(t, r.Users.List(), tc.account)
 			if !reflect.DeepEqual(a.RDS, tc.wantRDS) {
 				t.Errorf("rds = %+v, want %+v", a.RDS, tc.wantRDS)
 			}

@@ -12,8 +12,8 @@ type Result struct {
 	Servers     []Server          `json:"servers"`
 	Findings    []Finding         `json:"findings"`
 	Directories []DirectoryCounts `json:"directories"`
-	Users       []Account         `json:"users"`
-	Devices     []Account         `json:"devices"`
+	Users       Accounts          `json:"users"`
+	Devices     Accounts          `json:"devices"`
 
 	// CoreLicenses is required against owned server core (or processor)
 	// licences, per edition and unit (C1–C3); empty when no server has its

@@ -52,15 +52,16 @@ func (e *evaluation) scopeFindings() {
 // reclaimableFinding: disabled, expired and stale accounts of the counted
 // type hold no CAL need (A2).
 func (e *evaluation) reclaimableFinding() {
-	accounts := e.res.Users
+	accounts, account := e.userRows, e.user
 	if e.calType == CALDevice {
-		accounts = e.res.Devices
+		accounts, account = e.deviceRows, e.device
 	}
 	names := e.newSubjectList()
 	byReason := map[Reason]int{}
 	for k := range accounts {
 		if a := &accounts[k]; a.Excluded.Reclaimable() {
-			names.add(a.Domain, a.Name)
+			acc := account(k)
+			names.add(acc.Domain, acc.Name)
 			byReason[a.Excluded]++
 		}
 	}

@@ -123,8 +123,8 @@ func TestServerRecognition(t *testing.T) {
 			if (tc.want.note == "") != (s.Note == "") || !strings.Contains(s.Note, tc.want.note) {
 				t.Errorf("note %q, want it to contain %q", s.Note, tc.want.note)
 			}
-			if len(r.Devices) != 0 {
-				t.Errorf("R10: server counted as a device: %+v", r.Devices)
+			if r.Devices.Len() != 0 {
+				t.Errorf("R10: server counted as a device: %+v", r.Devices.List())
 			}
 		})
 	}
@@ -156,9 +156,9 @@ func TestServersAreNotDevices(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := evaluate(t, userPolicy(), tc.objects)
-			if len(r.Servers) != tc.wantServers || r.Counts.DevicesCounted != tc.wantDevices || len(r.Devices) != tc.wantDevices {
+			if len(r.Servers) != tc.wantServers || r.Counts.DevicesCounted != tc.wantDevices || r.Devices.Len() != tc.wantDevices {
 				t.Errorf("servers %d, devices %d (counted %d); want %d and %d",
-					len(r.Servers), len(r.Devices), r.Counts.DevicesCounted, tc.wantServers, tc.wantDevices)
+					len(r.Servers), r.Devices.Len(), r.Counts.DevicesCounted, tc.wantServers, tc.wantDevices)
 			}
 		})
 	}

@@ -57,7 +57,7 @@ func (e *evaluation) resolveUsage() *usageEvidence {
 	var edges []edge
 	for _, p := range u.pairs {
 		ua, da := userAt[p.user], deviceAt[p.device]
-		if ua < 0 || da < 0 || !e.res.Users[ua].Counted || !e.res.Devices[da].Counted {
+		if ua < 0 || da < 0 || !e.userRows[ua].Counted || !e.deviceRows[da].Counted {
 			ev.ignored++
 			continue
 		}
@@ -71,13 +71,13 @@ func (e *evaluation) resolveUsage() *usageEvidence {
 	})
 	edges = slices.Compact(edges) // two spellings of one account
 	ev.pairs = len(edges)
-	ev.deviceStart = make([]int32, len(e.res.Devices)+1)
+	ev.deviceStart = make([]int32, len(e.deviceRows)+1)
 	ev.users = make([]int32, len(edges))
 	for k, ed := range edges {
 		ev.deviceStart[ed.device+1]++
 		ev.users[k] = ed.user
 	}
-	for k := range len(e.res.Devices) {
+	for k := range len(e.deviceRows) {
 		ev.deviceStart[k+1] += ev.deviceStart[k]
 	}
 	return ev
@@ -114,8 +114,8 @@ func (e *evaluation) resolveUsers(names []string) []int32 {
 	}
 	bySAM, byUPN := make([][]int32, len(samIDs)), make([][]int32, len(upnIDs))
 	var buf []byte
-	for k := range e.res.Users {
-		a := &e.res.Users[k]
+	for k := range e.userRows {
+		a := e.user(k)
 		buf = appendLower(buf[:0], a.Name)
 		if id, ok := samIDs[string(buf)]; ok {
 			bySAM[id] = append(bySAM[id], int32(k))
@@ -138,7 +138,7 @@ func (e *evaluation) resolveUsers(names []string) []int32 {
 		}
 		if w.domain != "" && len(candidates) > 1 {
 			candidates = slices.DeleteFunc(slices.Clone(candidates), func(k int32) bool {
-				return !accountInDomain(&e.res.Users[k], w.domain)
+				return !accountInDomain(e.user(int(k)), w.domain)
 			})
 		}
 		out[i] = e.userOutcome(candidates)
@@ -150,7 +150,7 @@ func (e *evaluation) userOutcome(candidates []int32) int32 {
 	switch {
 	case len(candidates) != 1:
 		return unresolved
-	case !e.res.Users[candidates[0]].Counted:
+	case !e.userRows[candidates[0]].Counted:
 		return notCounted
 	}
 	return candidates[0]
@@ -159,7 +159,7 @@ func (e *evaluation) userOutcome(candidates []int32) int32 {
 // accountInDomain: the NetBIOS domain name is not in the directory data calscan
 // reads, so DOMAIN is compared with the [[directory]] name and the DN's first
 // DC label, which usually match it.
-func accountInDomain(a *Account, domain string) bool {
+func accountInDomain(a Account, domain string) bool {
 	if strings.EqualFold(a.Domain, domain) {
 		return true
 	}
@@ -187,8 +187,8 @@ func (e *evaluation) resolveDevices(names []string) []int32 {
 	}
 	found := make([][]int32, len(ids))
 	var buf []byte
-	for k := range e.res.Devices {
-		a := &e.res.Devices[k]
+	for k := range e.deviceRows {
+		a := e.device(k)
 		for _, s := range [2]string{a.Name, a.DNSName} {
 			if s == "" {
 				continue
@@ -211,7 +211,7 @@ func (e *evaluation) resolveDevices(names []string) []int32 {
 		out[i] = unresolved
 		for _, key := range deviceLookupKeys(n) {
 			candidates := found[ids[key]]
-			if len(candidates) == 1 && !e.res.Devices[candidates[0]].Counted {
+			if len(candidates) == 1 && !e.deviceRows[candidates[0]].Counted {
 				out[i] = notCounted
 				break
 			}

@@ -24,7 +24,7 @@ func diffScan(day time.Time, required int, users ...string) *report.Report {
 			Shortfall: max(0, required-1700), ByVersion: []rules.VersionLine{{Version: "2022", Required: required, Owned: 1700}}}},
 	}
 	for _, u := range users {
-		res.Users = append(res.Users, rules.Account{Domain: "corp", Name: u, SID: "S-1-5-21-1-2-3-" + u, Counted: true})
+		res.Users = appendAccounts(res.Users, rules.Account{Domain: "corp", Name: u, SID: "S-1-5-21-1-2-3-" + u, Counted: true})
 	}
 	return report.New(res, day, "0.1.0")
 }
@@ -161,4 +161,9 @@ func TestParseInterspersed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// appendAccounts is append for a list of accounts.
+func appendAccounts(list rules.Accounts, more ...rules.Account) rules.Accounts {
+	return rules.NewAccounts(append(list.List(), more...))
 }
