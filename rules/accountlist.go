@@ -3,6 +3,7 @@ package rules
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"iter"
 )
 
@@ -21,17 +22,57 @@ type Accounts struct {
 	computers []computerRecord
 }
 
-// accountRow is what Evaluate decides about one account. The fields are
-// those of Account with the same names; the rest is in the inventory record.
+// accountRow is what Evaluate decides about one account, in 32 bytes; the
+// rest of the Account is in the inventory record. Counted, External and RDS
+// are the Account's fields.
 type accountRow struct {
-	Excluded   Reason
-	CALType    CALType
-	CALVersion string
-	RDS        *AccountRDS
-	lastLogon  instant // the latest of all copies of the account
-	record     int32   // index in the inventory's users or computers
-	Counted    bool
-	External   bool
+	RDS       *AccountRDS
+	lastLogon instant // the latest of all copies of the account
+	record    int32   // index in the inventory's users or computers
+	excluded  uint8   // index in rowReasons
+	calType   uint8   // index in rowCALTypes
+	calRank   int8    // index in calVersionOrder, if calType is set
+	Counted   bool
+	External  bool
+}
+
+// The values a row's codes stand for.
+var (
+	rowReasons = [...]Reason{ReasonNone, ReasonBuiltin, ReasonDisabled, ReasonExpired, ReasonExcludedAccount,
+		ReasonExcludedOU, ReasonNotInScopeGroup, ReasonAdminExempt, ReasonStale}
+	rowCALTypes = [...]CALType{"", CALUser, CALDevice}
+)
+
+func newAccountRow(record int32, lastLogon instant, r Reason) accountRow {
+	row := accountRow{record: record, lastLogon: lastLogon, Counted: r == ReasonNone}
+	row.excluded = uint8(codeOf(rowReasons[:], r))
+	return row
+}
+
+// Excluded is why the account is not counted (ReasonNone: it is).
+func (r *accountRow) Excluded() Reason { return rowReasons[r.excluded] }
+
+// CAL is the Windows Server CAL the account needs ("" if none) and its version.
+func (r *accountRow) CAL() (CALType, string) {
+	if r.calType == 0 {
+		return "", ""
+	}
+	return rowCALTypes[r.calType], calVersionOrder[r.calRank]
+}
+
+// setCAL gives the account a CAL of type t (user or device) at version rank.
+func (r *accountRow) setCAL(t CALType, rank int) {
+	r.calType, r.calRank = uint8(codeOf(rowCALTypes[:], t)), int8(rank)
+}
+
+// codeOf is v's index in values; v must be one of them.
+func codeOf[T comparable](values []T, v T) int {
+	for i, x := range values {
+		if x == v {
+			return i
+		}
+	}
+	panic(fmt.Sprintf("rules: %v has no row code", v))
 }
 
 // NewAccounts makes a list of the given accounts. The list is not copied.
@@ -52,14 +93,13 @@ func (a Accounts) At(i int) Account {
 	}
 	r := &a.rows[i]
 	acc := Account{
-		LastLogon:  r.lastLogon.time(),
-		Counted:    r.Counted,
-		Excluded:   r.Excluded,
-		CALType:    r.CALType,
-		CALVersion: r.CALVersion,
-		External:   r.External,
-		RDS:        r.RDS,
+		LastLogon: r.lastLogon.time(),
+		Counted:   r.Counted,
+		Excluded:  r.Excluded(),
+		External:  r.External,
+		RDS:       r.RDS,
 	}
+	acc.CALType, acc.CALVersion = r.CAL()
 	if a.users != nil {
 		u := &a.users[r.record]
 		acc.Domain, acc.Name, acc.DisplayName, acc.UPN = u.domain, u.name(), u.displayName(), u.upn()

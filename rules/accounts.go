@@ -51,14 +51,10 @@ func (e *evaluation) classifyUsers() {
 	for _, i := range e.userOrder {
 		u := &users[i]
 		r := e.userReasons[i]
-		e.userRows = append(e.userRows, accountRow{
-			record:    i,
-			lastLogon: e.userLogon(int(i)),
-			Counted:   r == ReasonNone,
-			Excluded:  r,
-			External:  e.scope.external(u, int(i), e.members),
-			RDS:       e.rdsIssuance(int(i)),
-		})
+		row := newAccountRow(i, e.userLogon(int(i)), r)
+		row.External = e.scope.external(u, int(i), e.members)
+		row.RDS = e.rdsIssuance(int(i))
+		e.userRows = append(e.userRows, row)
 		e.countUser(u.domain, r, true)
 		for _, c := range e.userDups.of(int(i)) {
 			e.countUser(users[c].domain, r, false)
@@ -158,12 +154,7 @@ func (e *evaluation) buildDevices() {
 		e.deviceOrder[j] = int32(i)
 		c := &comps[i]
 		r := e.deviceReasons[k]
-		e.deviceRows = append(e.deviceRows, accountRow{
-			record:    int32(i),
-			lastLogon: e.computerLogon(i),
-			Counted:   r == ReasonNone,
-			Excluded:  r,
-		})
+		e.deviceRows = append(e.deviceRows, newAccountRow(int32(i), e.computerLogon(i), r))
 		e.countDevice(c.domain, r, true)
 		for _, dup := range e.computerDups.of(i) {
 			e.countDevice(comps[dup].domain, r, false)

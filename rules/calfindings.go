@@ -202,9 +202,9 @@ func (e *evaluation) setters(t CALType, version string) []Server {
 
 // needOf is the version of a CAL type an account needs.
 func needOf(a *accountRow, t CALType) (string, bool) {
-	switch {
-	case a.CALType == t:
-		return a.CALVersion, true
+	switch calType, version := a.CAL(); {
+	case calType == t:
+		return version, true
 	case a.RDS != nil && a.RDS.CALType == t:
 		return a.RDS.CALVersion, true
 	}

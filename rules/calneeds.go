@@ -49,8 +49,7 @@ func setCAL(a *accountRow, t CALType, rank int) {
 	if rank < 0 {
 		return
 	}
-	a.CALType = t
-	a.CALVersion = calVersionOrder[rank]
+	a.setCAL(t, rank)
 }
 
 // countCALs balances required against owned for every CAL type (§6).
@@ -70,8 +69,8 @@ func (e *evaluation) countCALs() {
 	for _, accounts := range [][]accountRow{e.userRows, e.deviceRows} {
 		for k := range accounts {
 			a := &accounts[k]
-			if a.CALType != "" {
-				need(a.CALType, a.CALVersion)
+			if t, version := a.CAL(); t != "" {
+				need(t, version)
 			}
 			if a.RDS != nil && a.RDS.CALType != "" {
 				need(a.RDS.CALType, a.RDS.CALVersion)

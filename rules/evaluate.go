@@ -7,11 +7,13 @@ import (
 )
 
 // Evaluate applies the licensing rules to everything in inv, as of now. The
-// same policy, inventory and time give the same Result.
+// same policy, inventory and time give the same Result. The Result refers to
+// inv's account records rather than copying them.
 func Evaluate(p Policy, inv *Inventory, now time.Time) *Result {
 	if inv == nil {
 		inv = NewInventory()
 	}
+	inv.trim()
 	e := newEvaluation(p, inv, now)
 	e.findDuplicateAccounts()
 	e.classifyUsers()

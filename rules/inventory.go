@@ -125,6 +125,22 @@ func (inv *Inventory) Add(o *scanner.Object) {
 	}
 }
 
+// trim gives back the spare capacity that appending left in the large
+// slices: up to a quarter of their size, and the users and computers are
+// kept for as long as the Result is.
+func (inv *Inventory) trim() {
+	inv.users = trimmed(inv.users)
+	inv.computers = trimmed(inv.computers)
+	inv.memberships = trimmed(inv.memberships)
+}
+
+func trimmed[S ~[]E, E any](s S) S {
+	if cap(s)-len(s) <= len(s)/16 {
+		return s
+	}
+	return slices.Clone(s)
+}
+
 // intern returns one shared copy of s for values that repeat across
 // accounts (domain names, operating systems).
 func (inv *Inventory) intern(s string) string {

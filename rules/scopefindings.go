@@ -59,10 +59,10 @@ func (e *evaluation) reclaimableFinding() {
 	names := e.newSubjectList()
 	byReason := map[Reason]int{}
 	for k := range accounts {
-		if a := &accounts[k]; a.Excluded.Reclaimable() {
+		if a := &accounts[k]; a.Excluded().Reclaimable() {
 			acc := account(k)
 			names.add(acc.Domain, acc.Name)
-			byReason[a.Excluded]++
+			byReason[a.Excluded()]++
 		}
 	}
 	if names.n == 0 {
