@@ -134,7 +134,7 @@ func Diff(prev, cur *Report) *Changes {
 // diffReports is Diff with the older report's accounts given apart, as the
 // little of each that the comparison needs: a history file of a large
 // directory is read that way (previousReport) rather than in full.
-func diffReports(prev *Report, prevUsers, prevDevices []accountView, cur *Report) *Changes {
+func diffReports(prev *Report, prevUsers, prevDevices *accountViews, cur *Report) *Changes {
 	o, n := resultOf(prev), resultOf(cur)
 	c := &Changes{
 		Compliant: Change[bool]{o.Compliant, n.Compliant},
@@ -221,61 +221,36 @@ func diffVersions(prev, cur []rules.VersionLine) []VersionChange {
 	return out
 }
 
-// accountKey identifies an account within its domain: by SID, or by name.
-type accountKey struct{ domain, id string }
-
-// accountView is what the comparison reads of an account of the older scan.
-type accountView struct {
-	Domain, Name, DisplayName, SID string
-	Excluded                       rules.Reason
-	Counted                        bool
+// diffAccounts compares the older scan's accounts with the newer one's.
+func diffAccounts(prev *accountViews, cur rules.Accounts) AccountChanges {
+	return diffIndexed(newAccountIndex(prev, nil), cur)
 }
 
-func viewOf(a *rules.Account) accountView {
-	return accountView{Domain: a.Domain, Name: a.Name, DisplayName: a.DisplayName, SID: a.SID, Excluded: a.Excluded, Counted: a.Counted}
-}
-
-func viewsOf(accounts rules.Accounts) []accountView {
-	out := make([]accountView, accounts.Len())
-	for i, a := range accounts.All() {
-		out[i] = viewOf(&a)
-	}
-	return out
-}
-
-func diffAccounts(prev []accountView, cur rules.Accounts) AccountChanges {
+// diffIndexed is diffAccounts on an index of the older scan's accounts,
+// which tests can make with a weak hash.
+func diffIndexed(prev *accountIndex, cur rules.Accounts) AccountChanges {
 	ch := AccountChanges{Added: []AccountRef{}, Removed: []AccountRef{}, NowReclaimable: []AccountRef{}, NowCounted: []AccountRef{}}
-	bySID := make(map[accountKey]int, len(prev))
-	byName := make(map[accountKey]int, len(prev))
-	for i := range prev {
-		a := &prev[i]
-		domain := strings.ToLower(a.Domain)
-		if a.SID != "" {
-			bySID[accountKey{domain, a.SID}] = i
-		}
-		byName[accountKey{domain, strings.ToLower(a.Name)}] = i
-	}
-
-	matched := make([]bool, len(prev))
+	views := prev.views
+	matched := make([]bool, views.len())
 	for _, acc := range cur.All() {
 		a := &acc
-		j, ok := matchAccount(a, prev, bySID, byName)
+		j, ok := matchAccount(a, prev)
 		if !ok || matched[j] {
 			ch.Added = append(ch.Added, accountRef(a))
 			continue
 		}
 		matched[j] = true
-		was := &prev[j]
+		wasCounted := views.counted(j)
 		switch {
-		case was.Counted && !a.Counted && a.Excluded.Reclaimable():
+		case wasCounted && !a.Counted && a.Excluded.Reclaimable():
 			ch.NowReclaimable = append(ch.NowReclaimable, accountRef(a))
-		case !was.Counted && a.Counted:
+		case !wasCounted && a.Counted:
 			ch.NowCounted = append(ch.NowCounted, accountRef(a))
 		}
 	}
-	for j := range prev {
+	for j := range matched {
 		if !matched[j] {
-			ch.Removed = append(ch.Removed, viewRef(&prev[j]))
+			ch.Removed = append(ch.Removed, views.ref(j))
 		}
 	}
 	return ch
@@ -284,15 +259,14 @@ func diffAccounts(prev []accountView, cur rules.Accounts) AccountChanges {
 // matchAccount finds a in the earlier scan: by SID when it has one, else by name,
 // and by name also when the older scan had no SID for that name. An account
 // whose name is reused under a new SID is a different account.
-func matchAccount(a *rules.Account, prev []accountView, bySID, byName map[accountKey]int) (int, bool) {
-	domain := strings.ToLower(a.Domain)
+func matchAccount(a *rules.Account, prev *accountIndex) (int, bool) {
 	if a.SID != "" {
-		if j, ok := bySID[accountKey{domain, a.SID}]; ok {
+		if j, ok := prev.bySIDOf(a.Domain, a.SID); ok {
 			return j, true
 		}
 	}
-	j, ok := byName[accountKey{domain, strings.ToLower(a.Name)}]
-	if !ok || (a.SID != "" && prev[j].SID != "") {
+	j, ok := prev.byNameOf(a.Domain, a.Name)
+	if !ok || (a.SID != "" && prev.views.sid(j) != "") {
 		return 0, false
 	}
 	return j, true
@@ -302,17 +276,16 @@ func accountRef(a *rules.Account) AccountRef {
 	return AccountRef{Domain: a.Domain, Name: a.Name, DisplayName: a.DisplayName, SID: a.SID, Excluded: a.Excluded}
 }
 
-func viewRef(a *accountView) AccountRef {
-	return AccountRef{Domain: a.Domain, Name: a.Name, DisplayName: a.DisplayName, SID: a.SID, Excluded: a.Excluded}
-}
+// serverKey identifies a server: its domain and name, lower-cased.
+type serverKey struct{ domain, name string }
 
 // diffServers matches servers by domain and name, case-insensitively.
 func diffServers(prev, cur []rules.Server) ServerChanges {
 	ch := ServerChanges{Added: []ServerRef{}, Removed: []ServerRef{}, Changed: []ServerChange{}}
-	key := func(s *rules.Server) accountKey {
-		return accountKey{strings.ToLower(s.Domain), strings.ToLower(s.Name)}
+	key := func(s *rules.Server) serverKey {
+		return serverKey{strings.ToLower(s.Domain), strings.ToLower(s.Name)}
 	}
-	prevByKey := make(map[accountKey]int, len(prev))
+	prevByKey := make(map[serverKey]int, len(prev))
 	for i := range prev {
 		prevByKey[key(&prev[i])] = i
 	}

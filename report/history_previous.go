@@ -14,12 +14,12 @@ import (
 
 // previousReport reads a history file to compare this scan with: everything
 // but the account lists as LoadReport reads it, and of each account only the
-// accountView that Diff compares. json.Decoder holds a whole value in memory
+// little that Diff compares, in compact accountViews. json.Decoder holds a whole value in memory
 // before decoding it, so the accounts are decoded one at a time: a report of
 // a million accounts read in one piece takes gigabytes. A file that cannot be
 // read this way is handed to LoadReport, so what is accepted, and every
 // error, is LoadReport's.
-func previousReport(path string) (*Report, []accountView, []accountView, error) {
+func previousReport(path string) (*Report, *accountViews, *accountViews, error) {
 	if r, users, devices, err := streamReport(path); err == nil {
 		return r, users, devices, nil
 	}
@@ -33,7 +33,7 @@ func previousReport(path string) (*Report, []accountView, []accountView, error) 
 // streamReport reads report.json key by key: the account lists as views,
 // every other top-level value gathered into a small document that
 // decodeReport checks and decodes.
-func streamReport(path string) (r *Report, users, devices []accountView, err error) {
+func streamReport(path string) (r *Report, users, devices *accountViews, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, nil, err
@@ -45,7 +45,6 @@ func streamReport(path string) (r *Report, users, devices []accountView, err err
 	}
 	var head bytes.Buffer
 	head.WriteByte('{')
-	interned := map[string]string{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -54,9 +53,9 @@ func streamReport(path string) (r *Report, users, devices []accountView, err err
 		key, _ := tok.(string)
 		switch {
 		case strings.EqualFold(key, "users"): // as encoding/json matches keys
-			users, err = decodeViews(dec, interned)
+			users, err = decodeViews(dec)
 		case strings.EqualFold(key, "devices"):
-			devices, err = decodeViews(dec, interned)
+			devices, err = decodeViews(dec)
 		default:
 			err = copyMember(&head, key, dec)
 		}
@@ -106,8 +105,8 @@ func copyMember(head *bytes.Buffer, key string, dec *json.Decoder) error {
 
 // decodeViews reads an array of accounts (or null). Each is decoded in full,
 // so a value LoadReport would reject is rejected here too, then reduced to
-// its view; repeated strings (domains, reasons) are shared.
-func decodeViews(dec *json.Decoder, interned map[string]string) ([]accountView, error) {
+// its view.
+func decodeViews(dec *json.Decoder) (*accountViews, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
@@ -118,22 +117,14 @@ func decodeViews(dec *json.Decoder, interned map[string]string) ([]accountView, 
 	if tok != json.Delim('[') {
 		return nil, errors.New("account list is not an array")
 	}
-	intern := func(s string) string {
-		if v, ok := interned[s]; ok {
-			return v
-		}
-		interned[s] = s
-		return s
-	}
-	views := []accountView{}
+	views := &accountViews{}
 	for dec.More() {
 		var a rules.Account
 		if err := dec.Decode(&a); err != nil {
 			return nil, err
 		}
-		v := viewOf(&a)
-		v.Domain, v.Excluded = intern(v.Domain), rules.Reason(intern(string(v.Excluded)))
-		views = append(views, v)
+		views.add(&a)
 	}
+	views.finish()
 	return views, expectDelim(dec, ']')
 }
