@@ -12,13 +12,14 @@ import (
 // is live before collecting. Up to a few hundred thousand accounts that stays
 // well under this limit and nothing changes. Beyond, the limit makes the
 // collector run more often instead of letting the heap double: a million
-// accounts keep about 520 MB live at the peak and take about 660 MB rather
-// than 970 MB, in about the same time (scripts/bench). A lower limit saves
-// little more and costs seconds of collection. The limit is soft: a directory
-// whose live data is larger still scans, the collector then using at most
-// about half the CPU. GOMEMLIMIT (and GOGC) in the environment override this,
-// as for any Go program.
-const defaultMemoryLimit = 640 << 20
+// accounts keep about 290 MB live after the rules (about 380 MB while being
+// compared with the previous scan) and take about 470 MB rather than 660 MB
+// (770 MB for a second scan), for two or three seconds more of collection
+// (scripts/bench). The limit is soft: a directory whose live data is larger
+// still scans, the collector then using at most about half the CPU.
+// GOMEMLIMIT (and GOGC) in the environment override this, as for any Go
+// program.
+const defaultMemoryLimit = 448 << 20
 
 // limitMemory applies defaultMemoryLimit unless the environment sets one.
 func limitMemory() {
