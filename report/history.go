@@ -195,7 +195,7 @@ func AttachHistory(rep *Report, dir string, limit int) (warnings []string, err e
 	// A file of this very scan (the same second) is not an earlier scan.
 	names = slices.DeleteFunc(names, func(n string) bool { return n == HistoryFileName(rep.GeneratedAt) })
 
-	rep.Changes = nil
+	rep.Changes, rep.previous = nil, nil
 	skipped := make(map[string]bool)
 	for i := len(names) - 1; i >= 0; i-- {
 		prev, users, devices, err := previousReport(filepath.Join(dir, names[i]))
@@ -205,6 +205,10 @@ func AttachHistory(rep *Report, dir string, limit int) (warnings []string, err e
 			continue
 		}
 		rep.Changes = diffReports(prev, users, devices, rep)
+		if prev.Result != nil { // only LoadReport's fallback read the accounts
+			prev.Users, prev.Devices = rules.Accounts{}, rules.Accounts{}
+		}
+		rep.previous = prev
 		break
 	}
 

@@ -330,6 +330,15 @@ func TestAttachHistory(t *testing.T) {
 			case rep.Changes != nil && (len(rep.Changes.CALs) == 0 || rep.Changes.CALs[0].Required.Now != 1908):
 				t.Errorf("Changes.CALs = %+v, want User CALs required now 1908", rep.Changes.CALs)
 			}
+			// Previous is the scan compared with, for the on-change email rule.
+			prev := rep.Previous()
+			switch {
+			case tt.wantSince.IsZero() && prev != nil:
+				t.Errorf("Previous = %v, want none", prev.GeneratedAt)
+			case !tt.wantSince.IsZero() && (prev == nil || !prev.GeneratedAt.Equal(tt.wantSince) ||
+				prev.CALs[0].Required != rep.Changes.CALs[0].Required.Then || prev.Users.Len() != 0):
+				t.Errorf("Previous = %+v, want the scan of %v without its accounts", prev, tt.wantSince)
+			}
 			var got []int
 			for _, p := range rep.History {
 				got = append(got, p.CALs[0].Required)

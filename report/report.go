@@ -27,7 +27,14 @@ type Report struct {
 	History []HistoryPoint `json:"history,omitempty"`
 	// Changes since the previous scan in the history; nil when there is none.
 	Changes *Changes `json:"changes,omitempty"`
+
+	previous *Report // the scan Changes compares with, without its accounts
 }
+
+// Previous is the earlier scan AttachHistory compared this one with: its
+// verdict, numbers, servers and findings, but no accounts. Nil when there
+// was none.
+func (r *Report) Previous() *Report { return r.previous }
 
 // New wraps a finished result for rendering. toolVersion is "0.1.0" or
 // "calscan 0.1.0"; Tool is always "calscan 0.1.0". The clock is passed in so

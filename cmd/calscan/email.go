@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"io/fs"
 
 	"github.com/rs/zerolog"
 
@@ -11,31 +9,11 @@ import (
 	"github.com/calscan/calscan/report"
 )
 
-// previousReport reads the newest report in the history folder, for the
-// on-change send rule. It must be read before this scan adds its own.
-func previousReport(historyDir string, log zerolog.Logger) *report.Report {
-	if historyDir == "" {
-		return nil
-	}
-	path, err := report.Latest(historyDir)
-	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			log.Warn().Err(err).Msg("previous report not found; on-change treats this scan as a change")
-		}
-		return nil
-	}
-	prev, err := report.LoadReport(path)
-	if err != nil {
-		log.Warn().Err(err).Str("file", path).Msg("previous report unreadable; on-change treats this scan as a change")
-		return nil
-	}
-	return prev
-}
-
-// sendReports emails the written reports when the send rule says so. A
-// failure is an output error (exit 4); the reports stay on disk.
-func sendReports(ctx context.Context, e config.Email, rep, prev *report.Report, files []string, log zerolog.Logger) error {
-	send, why := report.ShouldSend(e.Send, rep, prev)
+// sendReports emails the written reports when the send rule says so; the
+// on-change rule compares with the scan the report's changes are against.
+// A failure is an output error (exit 4); the reports stay on disk.
+func sendReports(ctx context.Context, e config.Email, rep *report.Report, files []string, log zerolog.Logger) error {
+	send, why := report.ShouldSend(e.Send, rep, rep.Previous())
 	if !send {
 		log.Info().Str("send", e.Send).Msg("email not sent: " + why)
 		return nil

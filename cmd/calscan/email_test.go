@@ -135,3 +135,42 @@ send = "on-violation"
 		t.Errorf("message = %+v, want subject %q and 7 attachments (html, json, 5 csv)", m, subject+": Not compliant")
 	}
 }
+
+// The on-change rule compares with the previous scan in the history: the
+// first scan sends (nothing to compare with), an unchanged second does not,
+// a third with more CALs owned does. Sending goes to a closed port, so an
+// attempt shows as exit 4 and a skipped send as the findings' exit 1.
+func TestOnChangeComparesWithThePreviousScan(t *testing.T) {
+	mail := fmt.Sprintf(`history_dir = "history"
+
+[email]
+smtp_host = "127.0.0.1"
+smtp_port = %d
+tls = "none"
+from = "calscan@example.test"
+to = ["it@example.test"]
+timeout = "3s"
+send = "on-change"
+`, closedPort(t))
+	cfg := companyConfig(t, mail)
+	scan := func(want int, wantLog string) {
+		t.Helper()
+		code, stdout, stderr := runCmd(t, "scan", "--config", cfg, "--email", "--log-format", "json")
+		if code != want || !strings.Contains(stderr, wantLog) {
+			t.Fatalf("exit %d, want %d with %q in the log\nstdout:\n%s\nstderr:\n%s", code, want, wantLog, stdout, stderr)
+		}
+		time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(1100 * time.Millisecond))) // history files are named by the second
+	}
+	scan(exitOutput, "127.0.0.1")
+	scan(exitFindings, "email not sent: nothing changed since the report of")
+
+	text, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	more := strings.Replace(string(text), "quantity = 10", "quantity = 20", 1)
+	if err := os.WriteFile(cfg, []byte(more), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	scan(exitOutput, "127.0.0.1")
+}

@@ -68,17 +68,13 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if p.sources, err = sourcesFor(cfg, log); err != nil {
 		return fail(stderr, err)
 	}
-	var prev *report.Report
-	if *email && cfg.Email.Send == report.SendOnChange {
-		prev = previousReport(p.historyDir, log)
-	}
 	rep, files, err := p.run(ctx)
 	if err != nil {
 		return fail(stderr, err)
 	}
 	printOutcome(stdout, rep, files)
 	if *email {
-		if err := sendReports(ctx, cfg.Email, rep, prev, files, log); err != nil {
+		if err := sendReports(ctx, cfg.Email, rep, files, log); err != nil {
 			return fail(stderr, err)
 		}
 	}
