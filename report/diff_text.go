@@ -147,7 +147,7 @@ func versionOrNone(v string) string {
 
 // countChange is "1,640 → 1,702 (+62)".
 func countChange(c Change[int]) string {
-	s := formatInt(c.Then) + " → " + formatInt(c.Now)
+	s := rules.FormatCount(c.Then) + " → " + rules.FormatCount(c.Now)
 	if d := delta(c); d != 0 {
 		s += " (" + signed(d) + ")"
 	}
@@ -157,9 +157,9 @@ func countChange(c Change[int]) string {
 // signed is "+62" or "−3", with a true minus sign.
 func signed(n int) string {
 	if n < 0 {
-		return "−" + formatInt(-n)
+		return "−" + rules.FormatCount(-n)
 	}
-	return "+" + formatInt(n)
+	return "+" + rules.FormatCount(n)
 }
 
 func appendAccountLines(lines []changeLine, what string, a AccountChanges, names refNamer, maxNames int) []changeLine {
@@ -174,10 +174,10 @@ func appendAccountLines(lines []changeLine, what string, a AccountChanges, names
 		parts = append(parts, "−"+count(n, "account", "accounts"))
 	}
 	if n := len(a.NowReclaimable); n > 0 {
-		parts = append(parts, formatInt(n)+" now reclaimable ("+reasonTally(a.NowReclaimable)+")")
+		parts = append(parts, rules.FormatCount(n)+" now reclaimable ("+reasonTally(a.NowReclaimable)+")")
 	}
 	if n := len(a.NowCounted); n > 0 {
-		parts = append(parts, formatInt(n)+" counted again")
+		parts = append(parts, rules.FormatCount(n)+" counted again")
 	}
 	l := changeLine{Text: what + ": " + strings.Join(parts, ", ")}
 	for _, list := range []struct {
@@ -210,7 +210,7 @@ func reasonTally(refs []AccountRef) string {
 	slices.SortStableFunc(order, func(a, b rules.Reason) int { return counts[b] - counts[a] })
 	parts := make([]string, len(order))
 	for i, r := range order {
-		parts[i] = formatInt(counts[r]) + " " + reasonLabel(r)
+		parts[i] = rules.FormatCount(counts[r]) + " " + reasonLabel(r)
 	}
 	return strings.Join(parts, ", ")
 }
@@ -224,7 +224,7 @@ func inlineList[T any](items []T, name func(T) string, maxNames int) string {
 	}
 	s := strings.Join(parts, ", ")
 	if more := len(items) - len(shown); more > 0 {
-		s += " … and " + formatInt(more) + " more"
+		s += " … and " + rules.FormatCount(more) + " more"
 	}
 	return s
 }
@@ -236,7 +236,7 @@ func serverLines(s ServerChanges, names refNamer, maxNames int) changeLine {
 		what string
 	}{{len(s.Added), "added"}, {len(s.Removed), "removed"}, {len(s.Changed), "changed"}} {
 		if n.n > 0 {
-			parts = append(parts, formatInt(n.n)+" "+n.what)
+			parts = append(parts, rules.FormatCount(n.n)+" "+n.what)
 		}
 	}
 	l := changeLine{Text: "Servers: " + strings.Join(parts, ", ")}
@@ -249,10 +249,10 @@ func serverLines(s ServerChanges, names refNamer, maxNames int) changeLine {
 func findingLines(f FindingChanges, maxNames int) changeLine {
 	var parts []string
 	if n := len(f.Added); n > 0 {
-		parts = append(parts, formatInt(n)+" new")
+		parts = append(parts, rules.FormatCount(n)+" new")
 	}
 	if n := len(f.Resolved); n > 0 {
-		parts = append(parts, formatInt(n)+" resolved")
+		parts = append(parts, rules.FormatCount(n)+" resolved")
 	}
 	l := changeLine{Text: "Findings: " + strings.Join(parts, ", ")}
 	l.Sub = appendEach(l.Sub, "new", f.Added, findingName, maxNames)
@@ -264,7 +264,7 @@ func findingLines(f FindingChanges, maxNames int) changeLine {
 func appendEach[T any](sub []string, label string, items []T, name func(T) string, maxNames int) []string {
 	for i, it := range items {
 		if i == maxNames {
-			return append(sub, label+": … and "+formatInt(len(items)-i)+" more")
+			return append(sub, label+": … and "+rules.FormatCount(len(items)-i)+" more")
 		}
 		sub = append(sub, label+": "+name(it))
 	}

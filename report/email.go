@@ -352,7 +352,7 @@ func reportChanges(prev, cur *Report) []string {
 			{"to buy", was.Shortfall, now.Shortfall},
 		} {
 			if n.was != n.now {
-				changes = append(changes, fmt.Sprintf("%s CALs %s %s → %s", calTypeLabel(t), n.what, formatInt(n.was), formatInt(n.now)))
+				changes = append(changes, fmt.Sprintf("%s CALs %s %s → %s", calTypeLabel(t), n.what, rules.FormatCount(n.was), rules.FormatCount(n.now)))
 			}
 		}
 	}

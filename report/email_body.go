@@ -224,7 +224,7 @@ func newEmailView(r *Report, attachments []string) emailView {
 // escapes every value: directory strings are hostile input.
 var loadEmailTemplate = sync.OnceValues(func() (*htmltemplate.Template, error) {
 	t, err := htmltemplate.New("email.html.tmpl").Funcs(htmltemplate.FuncMap{
-		"num":  formatInt,
+		"num":  rules.FormatCount,
 		"join": strings.Join,
 	}).ParseFS(emailFS, "assets/email.html.tmpl")
 	if err != nil {
@@ -257,11 +257,11 @@ func emailText(v emailView) string {
 		rows := [][]string{{"CAL type", "Version needed", "Required", "Owned", "To buy", "Spare"}}
 		for _, c := range v.CALs {
 			if c.Sub {
-				rows = append(rows, []string{"  " + c.Label, "", formatInt(c.Required), formatInt(c.Owned), "", ""})
+				rows = append(rows, []string{"  " + c.Label, "", rules.FormatCount(c.Required), rules.FormatCount(c.Owned), "", ""})
 				continue
 			}
-			rows = append(rows, []string{c.Label, orDash(c.Version), formatInt(c.Required),
-				formatInt(c.Owned), formatInt(c.Shortfall), formatInt(c.Surplus)})
+			rows = append(rows, []string{c.Label, orDash(c.Version), rules.FormatCount(c.Required),
+				rules.FormatCount(c.Owned), rules.FormatCount(c.Shortfall), rules.FormatCount(c.Surplus)})
 		}
 		b.WriteString("\n")
 		writeTextTable(&b, rows, 2) // names left, numbers right
@@ -277,7 +277,7 @@ func emailText(v emailView) string {
 			if len(f.Subjects) > 0 {
 				b.WriteString("  Affects: " + plainText(strings.Join(f.Subjects, ", ")))
 				if f.More > 0 {
-					fmt.Fprintf(&b, " and %s more (see the full report)", formatInt(f.More))
+					fmt.Fprintf(&b, " and %s more (see the full report)", rules.FormatCount(f.More))
 				}
 				b.WriteString("\n")
 			}

@@ -8,6 +8,8 @@ import (
 	"html/template"
 	"io"
 	"sync"
+
+	"github.com/calscan/calscan/rules"
 )
 
 // HTMLFile is the name of the human-readable report.
@@ -64,7 +66,7 @@ var loadHTMLAssets = sync.OnceValues(func() (htmlAssets, error) {
 		return htmlAssets{}, fmt.Errorf("read script: %w", err)
 	}
 	page, err := template.New("report.html.tmpl").Funcs(template.FuncMap{
-		"num":      formatInt,
+		"num":      rules.FormatCount,
 		"date":     shortDate,
 		"time":     timestamp,
 		"reason":   reasonLabel,

@@ -76,9 +76,9 @@ func newBarChart(cals []rules.CALLine) barChart {
 				Width:       w,
 				TextX:       chartLabelW + w + chartTextInset,
 				TextY:       y + i*(chartBarH+chartBarGap) + chartBarH - 5,
-				Text:        formatInt(b.n) + " " + b.what,
+				Text:        rules.FormatCount(b.n) + " " + b.what,
 				Class:       b.class,
-				Description: label + " CALs " + b.what + ": " + formatInt(b.n),
+				Description: label + " CALs " + b.what + ": " + rules.FormatCount(b.n),
 			})
 		}
 		ch.Groups = append(ch.Groups, g)
@@ -194,7 +194,7 @@ func newTrendChart(id string, t rules.CALType, points []HistoryPoint) trendChart
 		lines = []int{0, top / 2, top} // a middle line only where its value is whole
 	}
 	for _, v := range lines {
-		ch.Grid = append(ch.Grid, trendTick{Pos: y(v), Label: formatInt(v)})
+		ch.Grid = append(ch.Grid, trendTick{Pos: y(v), Label: rules.FormatCount(v)})
 	}
 	var required, owned []string
 	for i, v := range values {
@@ -206,8 +206,8 @@ func newTrendChart(id string, t rules.CALType, points []HistoryPoint) trendChart
 			ownedClass = "short"
 		}
 		ch.Markers = append(ch.Markers,
-			newTrendMarker(x(i), y(v.Required), "required", date+": "+formatInt(v.Required)+" "+label+" required"),
-			newTrendMarker(x(i), y(v.Owned), ownedClass, date+": "+formatInt(v.Owned)+" "+label+" owned"+shortfallNote(v.Shortfall)))
+			newTrendMarker(x(i), y(v.Required), "required", date+": "+rules.FormatCount(v.Required)+" "+label+" required"),
+			newTrendMarker(x(i), y(v.Owned), ownedClass, date+": "+rules.FormatCount(v.Owned)+" "+label+" owned"+shortfallNote(v.Shortfall)))
 	}
 	ch.Required, ch.Owned = strings.Join(required, " "), strings.Join(owned, " ")
 	ch.Legend = trendLegends(plot.Left, slices.ContainsFunc(values, func(v HistoryCAL) bool { return v.Shortfall > 0 }))
@@ -264,7 +264,7 @@ func shortfallNote(n int) string {
 	if n == 0 {
 		return ""
 	}
-	return ", " + formatInt(n) + " short"
+	return ", " + rules.FormatCount(n) + " short"
 }
 
 // niceCeiling is the smallest 1, 2 or 5 times a power of ten that is at

@@ -22,8 +22,8 @@ func calNotes(cals []rules.CALLine) []string {
 	}
 	for _, c := range cals {
 		if c.Type == rules.CALRDSUser && c.Issued+c.IssuedExpired > 0 {
-			notes = append(notes, "Windows does not enforce per-user RDS CALs: "+formatInt(c.Issued)+" issued and valid, "+
-				formatInt(c.IssuedExpired)+" expired; you own "+formatInt(c.Owned)+".")
+			notes = append(notes, "Windows does not enforce per-user RDS CALs: "+rules.FormatCount(c.Issued)+" issued and valid, "+
+				rules.FormatCount(c.IssuedExpired)+" expired; you own "+rules.FormatCount(c.Owned)+".")
 		}
 	}
 	return notes
@@ -35,7 +35,7 @@ func calNotes(cals []rules.CALLine) []string {
 func raisedBySentence(c rules.CALLine) string {
 	names, release := splitRelease(c.RaisedBy)
 	if len(names) > raisersInline {
-		names = append(names[:raisersInline:raisersInline], formatInt(len(names)-raisersInline)+" more")
+		names = append(names[:raisersInline:raisersInline], rules.FormatCount(len(names)-raisersInline)+" more")
 	}
 	n := len(c.RaisedBy)
 	who := "everyone who uses " + plural(n, "it", "them")
@@ -87,9 +87,9 @@ func newCoreView(r *Report) coreView {
 // coreLicences reads "32 cores (2 × 16: 4 VMs)" or "1 processor licence".
 func coreLicences(s rules.Server) string {
 	n := s.CoreLicensesRequired
-	text := formatInt(n) + " " + coreUnitLabel(s.CoreLicenseUnit, n)
+	text := rules.FormatCount(n) + " " + coreUnitLabel(s.CoreLicenseUnit, n)
 	if s.CoreLicenseSets > 1 {
-		text += " (" + formatInt(s.CoreLicenseSets) + " × " + formatInt(n/s.CoreLicenseSets) + ")"
+		text += " (" + rules.FormatCount(s.CoreLicenseSets) + " × " + rules.FormatCount(n/s.CoreLicenseSets) + ")"
 	}
 	return text
 }
@@ -114,9 +114,9 @@ func newMixView(m *rules.Mix) mixView {
 	if m == nil {
 		return mixView{}
 	}
-	mix := formatInt(m.UserCALs) + " " + calProduct(rules.CALUser, "", m.UserCALs) + " + " +
-		formatInt(m.DeviceCALs) + " " + calProduct(rules.CALDevice, "", m.DeviceCALs) + " = " + formatInt(m.Total)
-	against := ", against " + formatInt(m.AllUser) + " with User CALs only and " + formatInt(m.AllDevice) + " with Device CALs only"
+	mix := rules.FormatCount(m.UserCALs) + " " + calProduct(rules.CALUser, "", m.UserCALs) + " + " +
+		rules.FormatCount(m.DeviceCALs) + " " + calProduct(rules.CALDevice, "", m.DeviceCALs) + " = " + rules.FormatCount(m.Total)
+	against := ", against " + rules.FormatCount(m.AllUser) + " with User CALs only and " + rules.FormatCount(m.AllDevice) + " with Device CALs only"
 	def := calProduct(defaultCALType(m.Default), "", 2)
 	if m.Pairs == 0 {
 		return mixView{Shown: true,
@@ -144,7 +144,7 @@ func newMixView(m *rules.Mix) mixView {
 	noUsers, noDevices := m.AllUser-m.UsersWithEvidence, m.AllDevice-m.DevicesWithEvidence
 	v.Evidence = "Based on " + count(m.Pairs, "user,device pair", "user,device pairs") + " in " + source
 	if m.PairsIgnored > 0 {
-		v.Evidence += " (" + formatInt(m.PairsIgnored) + " ignored)"
+		v.Evidence += " (" + rules.FormatCount(m.PairsIgnored) + " ignored)"
 	}
 	v.Evidence += "; " + count(noUsers, "user", "users") + " and " + count(noDevices, "device", "devices") +
 		" without evidence are counted under mixed_default (" + def + ")."

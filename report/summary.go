@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/calscan/calscan/rules"
 )
 
 // Summary is a few plain-text lines for the terminal, without a final newline:
@@ -22,11 +24,11 @@ func Summary(r *Report) string {
 	excluded, reclaimable := totalExcluded(r.Counts.Excluded)
 	counted := count(r.Counts.UsersCounted, "user", "users") + " and " +
 		count(r.Counts.DevicesCounted, "device", "devices") + " counted, " +
-		formatInt(excluded) + " excluded"
+		rules.FormatCount(excluded) + " excluded"
 	var reasons []string
 	for _, rc := range exclusions(r.Counts.Excluded) {
 		if rc.Count > 0 {
-			reasons = append(reasons, formatInt(rc.Count)+" "+reasonLabel(rc.Reason))
+			reasons = append(reasons, rules.FormatCount(rc.Count)+" "+reasonLabel(rc.Reason))
 		}
 	}
 	if len(reasons) > 0 {
@@ -48,7 +50,7 @@ func Summary(r *Report) string {
 	if len(r.Servers) == 0 {
 		line("No servers seen.")
 	} else {
-		line("Servers: " + formatInt(len(r.Servers)) + ", of which " + formatInt(needCALs) + " " +
+		line("Servers: " + rules.FormatCount(len(r.Servers)) + ", of which " + rules.FormatCount(needCALs) + " " +
 			plural(needCALs, "needs", "need") + " CALs.")
 	}
 

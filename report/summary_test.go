@@ -152,23 +152,6 @@ func TestVerdictAction(t *testing.T) {
 	}
 }
 
-func TestFormatInt(t *testing.T) {
-	tests := []struct {
-		in   int
-		want string
-	}{
-		{0, "0"}, {7, "7"}, {999, "999"}, {1000, "1,000"}, {1840, "1,840"},
-		{100000, "100,000"}, {1234567, "1,234,567"}, {-1234, "-1,234"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.want, func(t *testing.T) {
-			if got := formatInt(tt.in); got != tt.want {
-				t.Errorf("formatInt(%d) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestLowerFirst(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Buy 68 CALs.", "buy 68 CALs."},

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -95,28 +94,8 @@ func calProduct(t rules.CALType, version string, n int) string {
 	return "Windows Server " + version + " " + name
 }
 
-// formatInt writes n with thousands separators: 1,840.
-func formatInt(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
 // count is "1 violation" or "1,840 users".
-func count(n int, one, many string) string { return formatInt(n) + " " + plural(n, one, many) }
+func count(n int, one, many string) string { return rules.FormatCount(n) + " " + plural(n, one, many) }
 
 func plural(n int, one, many string) string {
 	if n == 1 {

@@ -32,9 +32,9 @@ func verdictAction(r *Report) string {
 	for _, c := range r.CALs {
 		switch {
 		case c.Surplus > 0:
-			margins = append(margins, "You own "+formatInt(c.Surplus)+" more "+calProduct(c.Type, "", c.Surplus)+" than you need.")
+			margins = append(margins, "You own "+rules.FormatCount(c.Surplus)+" more "+calProduct(c.Type, "", c.Surplus)+" than you need.")
 		case c.Required > 0:
-			margins = append(margins, "You own exactly the "+formatInt(c.Required)+" "+calProduct(c.Type, "", c.Required)+" you need.")
+			margins = append(margins, "You own exactly the "+rules.FormatCount(c.Required)+" "+calProduct(c.Type, "", c.Required)+" you need.")
 		}
 	}
 	if len(margins) == 0 {
@@ -58,7 +58,7 @@ func purchases(r *Report) []purchase {
 	var out []purchase
 	for _, c := range r.CALs {
 		if c.Shortfall > 0 {
-			out = append(out, purchase{what: formatInt(c.Shortfall) + " " + calProduct(c.Type, c.MinVersion, c.Shortfall)})
+			out = append(out, purchase{what: rules.FormatCount(c.Shortfall) + " " + calProduct(c.Type, c.MinVersion, c.Shortfall)})
 		}
 	}
 	for _, l := range r.CoreLicenses {
@@ -66,11 +66,11 @@ func purchases(r *Report) []purchase {
 			continue
 		}
 		if l.Unit == rules.UnitProcessor {
-			out = append(out, purchase{what: formatInt(l.Shortfall) + " Windows Server " + l.MinVersion + " " +
+			out = append(out, purchase{what: rules.FormatCount(l.Shortfall) + " Windows Server " + l.MinVersion + " " +
 				editionLabel(l.Edition) + " " + plural(l.Shortfall, "processor licence", "processor licences")})
 			continue
 		}
-		out = append(out, purchase{license: true, what: formatInt(l.Shortfall) + " more " + editionLabel(l.Edition) + " " +
+		out = append(out, purchase{license: true, what: rules.FormatCount(l.Shortfall) + " more " + editionLabel(l.Edition) + " " +
 			l.MinVersion + " " + plural(l.Shortfall, "core", "cores")})
 	}
 	return out

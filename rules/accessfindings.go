@@ -17,13 +17,13 @@ func (e *evaluation) accessFindings() {
 		slices.Sort(servers)
 		e.add(Finding{Code: CodeAccessGroupNotFound, Severity: SeverityWarning, Rule: "R1",
 			Message: fmt.Sprintf("%s access_group %s no group in the directory, so %s %s counted as used by everyone.",
-				num(n), plural(n, "names", "entries name"), listNames(servers, 5), plural(len(servers), "is", "are")),
+				FormatCount(n), plural(n, "names", "entries name"), listNames(servers, 5), plural(len(servers), "is", "are")),
 			Action:   "Check the group DN in the [[server]] block's access_group.",
 			Subjects: capSubjects(groups)})
 	}
 	if n := len(e.scope.missingExternalGroups); n > 0 {
 		e.add(Finding{Code: CodeExternalGroupNotFound, Severity: SeverityWarning, Rule: "R4",
-			Message:  fmt.Sprintf("%s external_groups %s no group in the directory, so nobody is treated as external through %s.", num(n), plural(n, "entry matches", "entries match"), plural(n, "it", "them")),
+			Message:  fmt.Sprintf("%s external_groups %s no group in the directory, so nobody is treated as external through %s.", FormatCount(n), plural(n, "entry matches", "entries match"), plural(n, "it", "them")),
 			Action:   "Check the group DNs in external_groups.",
 			Subjects: capSubjects(e.scope.missingExternalGroups)})
 	}
@@ -31,7 +31,7 @@ func (e *evaluation) accessFindings() {
 	if n := e.excludedByPattern; n > 0 && e.requiredCALVer != "" {
 		e.add(Finding{Code: CodeMultiplexing, Severity: SeverityInfo, Rule: "R7",
 			Message: fmt.Sprintf("exclude_accounts leaves out %s %s. A service account needs no CAL itself, but the people or devices that reach a server through it (a web application, middleware, a sync job) do: multiplexing does not reduce the count.",
-				num(n), plural(n, "account", "accounts")),
+				FormatCount(n), plural(n, "account", "accounts")),
 			Action:   "Make sure everyone served through excluded service accounts is counted, e.g. in the directory or in include_groups.",
 			Subjects: []string{}})
 	}
@@ -51,7 +51,7 @@ func (e *evaluation) accessFindings() {
 		}
 		e.add(Finding{Code: CodeDuplicateAccounts, Severity: SeverityInfo, Rule: "R2",
 			Message: fmt.Sprintf("%s %s read more than once (the same objectSid from several directories or a Global Catalog) and counted once; each directory's own counts still include them.",
-				num(n), plural(n, "account was", "accounts were")),
+				FormatCount(n), plural(n, "account was", "accounts were")),
 			Action:   "Nothing to do; to avoid it, do not scan a domain both directly and through a Global Catalog.",
 			Subjects: names.subjects()})
 	}
@@ -78,7 +78,7 @@ func (e *evaluation) externalFinding() {
 		}
 	}
 	msg := fmt.Sprintf("%s external %s in scope: %s covered by External Connector licences on every server they use, %s %s CALs like employees.",
-		num(c.External), plural(c.External, "user is", "users are"), num(c.ExternalCovered), num(needing), plural(needing, "needs", "need"))
+		FormatCount(c.External), plural(c.External, "user is", "users are"), FormatCount(c.ExternalCovered), FormatCount(needing), plural(needing, "needs", "need"))
 	var subjects []string
 	for name := range uncovered {
 		subjects = append(subjects, name)

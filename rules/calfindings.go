@@ -32,7 +32,7 @@ func (e *evaluation) calFindings() {
 func surplusFinding(t CALType, b *calBalance, l CALLine) Finding {
 	f := Finding{Code: CodeCALSurplus, Severity: SeverityInfo, Rule: "§6",
 		Message: fmt.Sprintf("You own %s more %s than you need (%s owned, %s required).",
-			num(l.Surplus), calName(t, l.Surplus), num(l.Owned), num(l.Required)),
+			FormatCount(l.Surplus), calName(t, l.Surplus), FormatCount(l.Owned), FormatCount(l.Required)),
 		Action:   "Keep them for growth, or reassign them (A1).",
 		Subjects: []string{string(t)}}
 	if l.Shortfall == 0 {
@@ -45,7 +45,7 @@ func surplusFinding(t CALType, b *calBalance, l CALLine) Finding {
 		servers = binding + " and newer servers"
 	}
 	f.Message = fmt.Sprintf("%s %s (%s) %s too old for your %s and %s no one; see %s.",
-		num(l.Surplus), calName(t, l.Surplus), strings.Join(versions, "/"), plural(l.Surplus, "is", "are"),
+		FormatCount(l.Surplus), calName(t, l.Surplus), strings.Join(versions, "/"), plural(l.Surplus, "is", "are"),
 		servers, plural(l.Surplus, "covers", "cover"), CodeCALVersionTooOld)
 	f.Action = fmt.Sprintf("They do not reduce the shortfall: those servers accept only %s CALs or newer (see %s).",
 		binding, CodeCALShortfall)
@@ -62,28 +62,28 @@ func (e *evaluation) shortfallFindings(t CALType, b *calBalance, l CALLine) {
 		rule, oldPart := "D1", ""
 		if old > 0 {
 			rule = "D2"
-			oldPart = fmt.Sprintf(" (%s are %s CALs, older than the host they would serve)", num(old), strings.Join(versions, "/"))
+			oldPart = fmt.Sprintf(" (%s are %s CALs, older than the host they would serve)", FormatCount(old), strings.Join(versions, "/"))
 		}
 		e.add(Finding{Code: CodeRDSCALShortfall, Severity: SeverityViolation, Rule: rule,
 			Message: fmt.Sprintf("%s %s of RD Session Hosts %s an %s in addition to the Windows Server CAL (%s); the %s you own%s cover %s of them: buy %s Windows Server %s %s.",
-				num(l.Required), calHolder(t, l.Required), plural(l.Required, "needs", "need"), calName(t, 1), raise, calName(t, 2), oldPart, num(l.Required-short), num(short), buy, calName(t, short)),
+				FormatCount(l.Required), calHolder(t, l.Required), plural(l.Required, "needs", "need"), calName(t, 1), raise, calName(t, 2), oldPart, FormatCount(l.Required-short), FormatCount(short), buy, calName(t, short)),
 			Action: fmt.Sprintf("Buy %s Windows Server %s %s (a newer version also covers), or set access_group on the RD Session Hosts if fewer %s use them.",
-				num(short), buy, calName(t, short), calHolder(t, 2)),
+				FormatCount(short), buy, calName(t, short), calHolder(t, 2)),
 			Subjects: serverNames(setters)})
 		return
 	}
 	e.add(Finding{Code: CodeCALShortfall, Severity: SeverityViolation, Rule: "R1",
 		Message: fmt.Sprintf("%s (%s); the %s you own cover %s of them: buy %s Windows Server %s %s.",
-			needPhrase(t, l), raise, calName(t, 2), num(l.Required-short), num(short), buy, calName(t, short)),
+			needPhrase(t, l), raise, calName(t, 2), FormatCount(l.Required-short), FormatCount(short), buy, calName(t, short)),
 		Action: fmt.Sprintf("Buy %s Windows Server %s %s (a newer version also covers), or reduce the %s that need one (see RECLAIMABLE_ACCOUNTS).",
-			num(short), buy, calName(t, short), calHolder(t, 2)),
+			FormatCount(short), buy, calName(t, short), calHolder(t, 2)),
 		Subjects: serverNames(setters)})
 	if old == 0 {
 		return
 	}
 	e.add(Finding{Code: CodeCALVersionTooOld, Severity: SeverityViolation, Rule: "V1",
 		Message: fmt.Sprintf("%s of your %s %s are %s CALs; %s, so %s %s need %s CALs or newer.",
-			num(old), num(l.Owned), calName(t, l.Owned), strings.Join(versions, "/"), raise, num(atVersion(l)), calHolder(t, atVersion(l)), l.MinVersion),
+			FormatCount(old), FormatCount(l.Owned), calName(t, l.Owned), strings.Join(versions, "/"), raise, FormatCount(atVersion(l)), calHolder(t, atVersion(l)), l.MinVersion),
 		Action: fmt.Sprintf("Replace or upgrade the %s CALs with %s CALs or newer (or a CAL Suite with Software Assurance): an older CAL never covers a newer server.",
 			strings.Join(versions, "/"), buy),
 		Subjects: versions})
@@ -93,9 +93,9 @@ func (e *evaluation) shortfallFindings(t CALType, b *calBalance, l CALLine) {
 // several versions "120 users need a Windows Server User CAL, 40 of them 2025 or newer".
 func needPhrase(t CALType, l CALLine) string {
 	if top := atVersion(l); top < l.Required {
-		return fmt.Sprintf("%s %s %s a Windows Server %s, %s of them %s or newer", num(l.Required), calHolder(t, l.Required), plural(l.Required, "needs", "need"), calName(t, 1), num(top), l.MinVersion)
+		return fmt.Sprintf("%s %s %s a Windows Server %s, %s of them %s or newer", FormatCount(l.Required), calHolder(t, l.Required), plural(l.Required, "needs", "need"), calName(t, 1), FormatCount(top), l.MinVersion)
 	}
-	return fmt.Sprintf("%s %s %s a Windows Server %s %s", num(l.Required), calHolder(t, l.Required), plural(l.Required, "needs", "need"), l.MinVersion, calName(t, 1))
+	return fmt.Sprintf("%s %s %s a Windows Server %s %s", FormatCount(l.Required), calHolder(t, l.Required), plural(l.Required, "needs", "need"), l.MinVersion, calName(t, 1))
 }
 
 // atVersion is how many of a line's users or devices need its MinVersion.
@@ -116,9 +116,9 @@ func (e *evaluation) raisePhrase(t CALType, l CALLine, setters []Server) string 
 	}
 	who := "everyone"
 	if top := atVersion(l); top < l.Required {
-		who = fmt.Sprintf("the %s %s who %s %s", num(top), calHolder(t, top), plural(top, "uses", "use"), plural(len(setters), "it", "them"))
+		who = fmt.Sprintf("the %s %s who %s %s", FormatCount(top), calHolder(t, top), plural(top, "uses", "use"), plural(len(setters), "it", "them"))
 		if t == CALDevice || t == CALRDSDevice {
-			who = fmt.Sprintf("%s %s", num(top), calHolder(t, top))
+			who = fmt.Sprintf("%s %s", FormatCount(top), calHolder(t, top))
 		}
 	}
 	kind := "CALs"

@@ -31,9 +31,9 @@ func (e *evaluation) coreFindings() {
 		buy := l.MinVersion
 		e.add(Finding{Code: CodeCoreLicenseShortfall, Severity: SeverityViolation, Rule: rule,
 			Message: fmt.Sprintf("Windows Server %s needs %s %s, version %s or newer (%s); the %s you own cover %s: buy %s.",
-				editionName(l.Edition), num(l.Required), unit, l.MinVersion, listNames(details, 5), num(l.Owned), num(l.Required-l.Shortfall), num(l.Shortfall)),
+				editionName(l.Edition), FormatCount(l.Required), unit, l.MinVersion, listNames(details, 5), FormatCount(l.Owned), FormatCount(l.Required-l.Shortfall), FormatCount(l.Shortfall)),
 			Action: fmt.Sprintf("Buy %s Windows Server %s %s %s (cores are sold in 2- and 16-core packs), or check cores, processors and vms in the [[server]] blocks.",
-				num(l.Shortfall), buy, editionName(l.Edition), unit),
+				FormatCount(l.Shortfall), buy, editionName(l.Edition), unit),
 			Subjects: capSubjects(l.Servers)})
 	}
 	var unchecked []string
@@ -45,7 +45,7 @@ func (e *evaluation) coreFindings() {
 	if len(unchecked) > 0 {
 		e.add(Finding{Code: CodeCoreLicensesNotChecked, Severity: SeverityInfo, Rule: "C1",
 			Message: fmt.Sprintf("Core licences are not checked for %s %s: the directory records neither cores nor processors (nor, for some, the edition).",
-				num(len(unchecked)), plural(len(unchecked), "server", "servers")),
+				FormatCount(len(unchecked)), plural(len(unchecked), "server", "servers")),
 			Action:   "Set cores/processors in [[server]] to check core licences (with edition if unknown, and vms on Standard hosts). Virtual machines are licensed through their host.",
 			Subjects: capSubjects(unchecked)})
 	}
@@ -58,12 +58,12 @@ func coreDetail(s Server) string {
 	if s.CoreLicenseUnit == UnitProcessor {
 		unit = plural(per, "licence", "licences")
 	}
-	d := fmt.Sprintf("%s: %s %s", s.Name, num(per), unit)
+	d := fmt.Sprintf("%s: %s %s", s.Name, FormatCount(per), unit)
 	if s.CoreLicenseSets > 1 {
-		d = fmt.Sprintf("%s: %s × %s %s", s.Name, num(s.CoreLicenseSets), num(per), unit)
+		d = fmt.Sprintf("%s: %s × %s %s", s.Name, FormatCount(s.CoreLicenseSets), FormatCount(per), unit)
 	}
 	if s.VMs > 0 {
-		d += fmt.Sprintf(" for %s %s", num(s.VMs), plural(s.VMs, "VM", "VMs"))
+		d += fmt.Sprintf(" for %s %s", FormatCount(s.VMs), plural(s.VMs, "VM", "VMs"))
 	}
 	return d
 }

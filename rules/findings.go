@@ -89,7 +89,7 @@ func listNames(names []string, limit int) string {
 	case len(names) <= limit:
 		return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 	}
-	return fmt.Sprintf("%s and %s more", strings.Join(names[:limit], ", "), num(len(names)-limit))
+	return fmt.Sprintf("%s and %s more", strings.Join(names[:limit], ", "), FormatCount(len(names)-limit))
 }
 
 // capSubjects sorts names and keeps the first maxSubjects, then "… and N more".
@@ -98,7 +98,7 @@ func capSubjects(names []string) []string {
 	slices.Sort(out)
 	if len(out) > maxSubjects {
 		more := len(out) - maxSubjects
-		out = append(out[:maxSubjects:maxSubjects], fmt.Sprintf("… and %s more", num(more)))
+		out = append(out[:maxSubjects:maxSubjects], fmt.Sprintf("… and %s more", FormatCount(more)))
 	}
 	if out == nil {
 		out = []string{}
@@ -106,8 +106,9 @@ func capSubjects(names []string) []string {
 	return out
 }
 
-// num writes n with thousands separators, as every message does: "1,736".
-func num(n int) string {
+// FormatCount writes n with thousands separators, as every message and
+// report does: "1,736".
+func FormatCount(n int) string {
 	s := strconv.Itoa(n)
 	sign := ""
 	if n < 0 {

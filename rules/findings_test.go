@@ -269,20 +269,20 @@ func TestFindingsOrder(t *testing.T) {
 	}
 }
 
-func TestNum(t *testing.T) {
+func TestFormatCount(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in   int
 		want string
 	}{
 		{0, "0"}, {7, "7"}, {999, "999"}, {1000, "1,000"}, {1736, "1,736"},
-		{100000, "100,000"}, {1234567, "1,234,567"}, {-1200, "-1,200"}, {-12, "-12"},
+		{100000, "100,000"}, {1234567, "1,234,567"}, {-1200, "-1,200"}, {-12, "-12"}, {-1234567, "-1,234,567"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.want, func(t *testing.T) {
 			t.Parallel()
-			if got := num(tc.in); got != tc.want {
-				t.Errorf("num(%d) = %q, want %q", tc.in, got, tc.want)
+			if got := FormatCount(tc.in); got != tc.want {
+				t.Errorf("FormatCount(%d) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
 	}

@@ -11,10 +11,10 @@ func (e *evaluation) mixFindings() {
 	if ev := e.usage; ev != nil && len(ev.unknownUsers)+len(ev.unknownDevices) > 0 {
 		var parts []string
 		if n := len(ev.unknownUsers); n > 0 {
-			parts = append(parts, fmt.Sprintf("%s user %s", num(n), plural(n, "name", "names")))
+			parts = append(parts, fmt.Sprintf("%s user %s", FormatCount(n), plural(n, "name", "names")))
 		}
 		if n := len(ev.unknownDevices); n > 0 {
-			parts = append(parts, fmt.Sprintf("%s device %s", num(n), plural(n, "name", "names")))
+			parts = append(parts, fmt.Sprintf("%s device %s", FormatCount(n), plural(n, "name", "names")))
 		}
 		e.add(Finding{Code: CodeUsageNamesUnknown, Severity: SeverityWarning, Rule: "§5",
 			Message: fmt.Sprintf("%s in %s match no account, or more than one: their rows are ignored, so the access they record is not licensed by this count.",
@@ -40,9 +40,9 @@ func (e *evaluation) mixFindings() {
 	}
 	e.add(Finding{Code: CodeMixedModelResult, Severity: SeverityInfo, Rule: "§5",
 		Message: fmt.Sprintf("The cheapest mix is %s %s and %s %s, %s in all, against %s if every user had a User CAL and %s if every device had a Device CAL: %s. It covers %s user,device %s of real access; %s %s and %s %s without usage evidence are counted as mixed_default (%s).",
-			num(m.UserCALs), calName(CALUser, m.UserCALs), num(m.DeviceCALs), calName(CALDevice, m.DeviceCALs), num(m.Total), num(m.AllUser), num(m.AllDevice), savingPhrase(m),
-			num(m.Pairs), plural(m.Pairs, "pair", "pairs"), num(m.AllUser-m.UsersWithEvidence), plural(m.AllUser-m.UsersWithEvidence, "user", "users"),
-			num(m.AllDevice-m.DevicesWithEvidence), plural(m.AllDevice-m.DevicesWithEvidence, "device", "devices"), m.Default),
+			FormatCount(m.UserCALs), calName(CALUser, m.UserCALs), FormatCount(m.DeviceCALs), calName(CALDevice, m.DeviceCALs), FormatCount(m.Total), FormatCount(m.AllUser), FormatCount(m.AllDevice), savingPhrase(m),
+			FormatCount(m.Pairs), plural(m.Pairs, "pair", "pairs"), FormatCount(m.AllUser-m.UsersWithEvidence), plural(m.AllUser-m.UsersWithEvidence, "user", "users"),
+			FormatCount(m.AllDevice-m.DevicesWithEvidence), plural(m.AllDevice-m.DevicesWithEvidence, "device", "devices"), m.Default),
 		Action:   "Assign the CALs as listed per user and device (cal_type); the mix is only as good as the usage evidence, so refresh it before each true-up.",
 		Subjects: []string{}})
 }
@@ -61,7 +61,7 @@ func (e *evaluation) usageName() string {
 func savingPhrase(m *Mix) string {
 	switch {
 	case m.Saving > 0:
-		return fmt.Sprintf("%s fewer than the cheaper of the two", num(m.Saving))
+		return fmt.Sprintf("%s fewer than the cheaper of the two", FormatCount(m.Saving))
 	case m.Saving == 0:
 		return "no fewer than the cheaper of the two"
 	}
@@ -69,5 +69,5 @@ func savingPhrase(m *Mix) string {
 	if m.AllDevice < m.AllUser {
 		cheaper = "device"
 	}
-	return fmt.Sprintf("%s more than licensing everyone per %s, because of the accounts without evidence", num(-m.Saving), cheaper)
+	return fmt.Sprintf("%s more than licensing everyone per %s, because of the accounts without evidence", FormatCount(-m.Saving), cheaper)
 }

@@ -62,7 +62,7 @@ func (e *evaluation) secondAccountsFinding() {
 	}
 	e.add(Finding{Code: CodeSecondAccounts, Severity: SeverityInfo, Rule: "R2",
 		Message: fmt.Sprintf("%s counted %s like a second account of a person who is already counted: %s. A User CAL covers a person on all their accounts, so if each is the same person, %s User %s fewer are needed.",
-			num(len(pairs)), plural(len(pairs), "account looks", "accounts look"), listNames(pairs, 10), num(len(pairs)), plural(len(pairs), "CAL is", "CALs are")),
+			FormatCount(len(pairs)), plural(len(pairs), "account looks", "accounts look"), listNames(pairs, 10), FormatCount(len(pairs)), plural(len(pairs), "CAL is", "CALs are")),
 		Action:   `Check that each is the same person; then leave the second accounts out with exclude_accounts (e.g. "adm-*"). calscan keeps counting them until you do.`,
 		Subjects: capSubjects(pairs)})
 }

@@ -16,14 +16,14 @@ func (e *evaluation) rdsFindings() {
 	if e.rdsValid > owned {
 		e.add(Finding{Code: CodeRDSCALsIssuedOverOwned, Severity: SeverityWarning, Rule: "D4",
 			Message: fmt.Sprintf("A Remote Desktop license server has recorded %s valid per-user RDS CALs on user accounts, but you own %s RDS User CALs. Windows does not enforce per-user RDS CALs, so over-allocation is only visible by counting.",
-				num(e.rdsValid), num(owned)),
+				FormatCount(e.rdsValid), FormatCount(owned)),
 			Action:   "Buy the missing RDS User CALs, or limit who may use the RD Session Hosts (access_group) and let unused issuances expire.",
 			Subjects: []string{string(CALRDSUser)}})
 	}
 	if len(e.access.rdsUser)+len(e.access.rdsDevice) == 0 {
 		e.add(Finding{Code: CodeRDSHostsNotConfigured, Severity: SeverityInfo, Rule: "D4",
 			Message: fmt.Sprintf("%s %s a per-user RDS CAL recorded by a license server (%s expired), but no [[server]] block has rds = true, so RDS CALs are not checked.",
-				num(issued), plural(issued, "user holds", "users hold"), num(e.rdsExpired)),
+				FormatCount(issued), plural(issued, "user holds", "users hold"), FormatCount(e.rdsExpired)),
 			Action:   "Add rds = true to the [[server]] block of each RD Session Host.",
 			Subjects: []string{}})
 	}

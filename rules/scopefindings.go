@@ -24,26 +24,26 @@ func (e *evaluation) scopeFindings() {
 		slices.Sort(exempt)
 		e.add(Finding{Code: CodeAdminExemptOverLimit, Severity: SeverityWarning, Rule: "R5",
 			Message: fmt.Sprintf("admin_exempt lists %s %s matching %s users in scope, but at most %d administrators may go without CALs: %s exempt, the rest are counted.",
-				num(len(a.names)), plural(len(a.names), "name", "names"), num(len(a.exempt)+len(a.overLimit)), maxAdminExempt, exemptPhrase(exempt)),
+				FormatCount(len(a.names)), plural(len(a.names), "name", "names"), FormatCount(len(a.exempt)+len(a.overLimit)), maxAdminExempt, exemptPhrase(exempt)),
 			Action:   "Keep at most two accounts in admin_exempt.",
 			Subjects: capSubjects(counted)})
 	}
 	if missing := a.notFound(); len(missing) > 0 {
 		e.add(Finding{Code: CodeAdminExemptNotFound, Severity: SeverityWarning, Rule: "R5",
-			Message:  fmt.Sprintf("%s admin_exempt %s no user in the directory.", num(len(missing)), plural(len(missing), "name matches", "names match")),
+			Message:  fmt.Sprintf("%s admin_exempt %s no user in the directory.", FormatCount(len(missing)), plural(len(missing), "name matches", "names match")),
 			Action:   "Check the spelling: admin_exempt takes sAMAccountNames.",
 			Subjects: capSubjects(missing)})
 	}
 	if len(e.scope.missingGroups) > 0 {
 		e.add(Finding{Code: CodeIncludeGroupNotFound, Severity: SeverityWarning, Rule: "R1",
 			Message: fmt.Sprintf("%s include_groups %s no group in the directory, so nobody is counted through %s.",
-				num(len(e.scope.missingGroups)), plural(len(e.scope.missingGroups), "entry matches", "entries match"), plural(len(e.scope.missingGroups), "it", "them")),
+				FormatCount(len(e.scope.missingGroups)), plural(len(e.scope.missingGroups), "entry matches", "entries match"), plural(len(e.scope.missingGroups), "it", "them")),
 			Action:   "Check the group DNs in include_groups.",
 			Subjects: capSubjects(e.scope.missingGroups)})
 	}
 	if len(e.scope.badGlobs) > 0 {
 		e.add(Finding{Code: CodeExcludePatternInvalid, Severity: SeverityWarning, Rule: "R1",
-			Message:  fmt.Sprintf("%s exclude_accounts %s not valid and excluded nothing.", num(len(e.scope.badGlobs)), plural(len(e.scope.badGlobs), "pattern is", "patterns are")),
+			Message:  fmt.Sprintf("%s exclude_accounts %s not valid and excluded nothing.", FormatCount(len(e.scope.badGlobs)), plural(len(e.scope.badGlobs), "pattern is", "patterns are")),
 			Action:   "Fix the pattern: * and ? are wildcards, [abc] a set.",
 			Subjects: capSubjects(e.scope.badGlobs)})
 	}
@@ -71,7 +71,7 @@ func (e *evaluation) reclaimableFinding() {
 	var parts []string
 	for _, r := range []Reason{ReasonDisabled, ReasonExpired, ReasonStale} {
 		if byReason[r] > 0 {
-			parts = append(parts, fmt.Sprintf("%s %s", num(byReason[r]), reasonWord(r, e.p.StaleAfter.Hours()/24)))
+			parts = append(parts, fmt.Sprintf("%s %s", FormatCount(byReason[r]), reasonWord(r, e.p.StaleAfter.Hours()/24)))
 		}
 	}
 	noun := "user"
@@ -80,7 +80,7 @@ func (e *evaluation) reclaimableFinding() {
 	}
 	e.add(Finding{Code: CodeReclaimableAccounts, Severity: SeverityInfo, Rule: "A2",
 		Message: fmt.Sprintf("%s %s %s no CAL (%s); a CAL assigned to %s can be reassigned.",
-			num(names.n), noun, plural(names.n, "account needs", "accounts need"), strings.Join(parts, ", "), plural(names.n, "it", "them")),
+			FormatCount(names.n), noun, plural(names.n, "account needs", "accounts need"), strings.Join(parts, ", "), plural(names.n, "it", "them")),
 		Action:   "Delete or keep these accounts disabled; reassign their CALs to new staff or devices.",
 		Subjects: names.subjects()})
 }
@@ -92,7 +92,7 @@ func reasonWord(r Reason, staleDays float64) string {
 	case ReasonExpired:
 		return "expired"
 	}
-	return fmt.Sprintf("inactive for over %s days", num(int(math.Round(staleDays))))
+	return fmt.Sprintf("inactive for over %s days", FormatCount(int(math.Round(staleDays))))
 }
 
 func exemptPhrase(exempt []string) string {

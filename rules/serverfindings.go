@@ -19,13 +19,13 @@ func (e *evaluation) editionLimitFindings() {
 		case s.Edition == EditionEssentials && (users > essentialsMaxUsers || devices > essentialsMaxDevices):
 			e.add(Finding{Code: CodeEssentialsLimitExceeded, Severity: SeverityViolation, Rule: "R8",
 				Message: fmt.Sprintf("%s runs %s Essentials, which allows at most %d users and %d devices; there are %s users and %s devices %s.",
-					s.Name, releaseName(s.Version), essentialsMaxUsers, essentialsMaxDevices, num(users), num(devices), where),
+					s.Name, releaseName(s.Version), essentialsMaxUsers, essentialsMaxDevices, FormatCount(users), FormatCount(devices), where),
 				Action:   "Move to Windows Server Standard with CALs, or bring the users and devices within the limit. If it is really Standard, set edition in its [[server]] block.",
 				Subjects: []string{s.Name}})
 		case s.Edition == EditionFoundation && users > foundationMaxUsers:
 			e.add(Finding{Code: CodeFoundationLimitExceeded, Severity: SeverityViolation, Rule: "R8",
 				Message: fmt.Sprintf("%s runs %s Foundation, which allows at most %d users; there are %s users %s.",
-					s.Name, releaseName(s.Version), foundationMaxUsers, num(users), where),
+					s.Name, releaseName(s.Version), foundationMaxUsers, FormatCount(users), where),
 				Action:   "Move to Windows Server Standard with CALs (Foundation is discontinued), or bring the users within the limit.",
 				Subjects: []string{s.Name}})
 		}
@@ -37,7 +37,7 @@ func (e *evaluation) serverFindings() {
 	if n := len(e.unknownOS); n > 0 {
 		e.add(Finding{Code: CodeUnknownOperatingSystem, Severity: SeverityWarning, Rule: "V1",
 			Message: fmt.Sprintf("%s %s an operating system or version calscan cannot recognise: %s counted as client devices to be safe, %s %s that cannot set the CAL version.",
-				num(n), plural(n, "computer has", "computers have"), num(e.unknownDevices), num(n-e.unknownDevices), plural(n-e.unknownDevices, "server", "servers")),
+				FormatCount(n), plural(n, "computer has", "computers have"), FormatCount(e.unknownDevices), FormatCount(n-e.unknownDevices), plural(n-e.unknownDevices, "server", "servers")),
 			Action:   "Check these computers; describe servers in a [[server]] block with edition and version.",
 			Subjects: capSubjects(e.unknownOS)})
 	}
@@ -49,7 +49,7 @@ func (e *evaluation) serverFindings() {
 	}
 	if len(hosts) > 0 {
 		e.add(Finding{Code: CodeHyperVHost, Severity: SeverityInfo, Rule: "R9",
-			Message:  fmt.Sprintf("%s Hyper-V %s no CALs of %s own; the CAL version is judged by the guests.", num(len(hosts)), plural(len(hosts), "host needs", "hosts need"), plural(len(hosts), "its", "their")),
+			Message:  fmt.Sprintf("%s Hyper-V %s no CALs of %s own; the CAL version is judged by the guests.", FormatCount(len(hosts)), plural(len(hosts), "host needs", "hosts need"), plural(len(hosts), "its", "their")),
 			Action:   "Make sure every Windows Server guest is in the directory or in a [[server]] block.",
 			Subjects: capSubjects(hosts)})
 	}

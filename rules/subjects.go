@@ -61,7 +61,7 @@ func (s *subjectList) compare(domain, name, label string) int {
 func (s *subjectList) subjects() []string {
 	out := append([]string{}, s.kept...)
 	if s.n > len(out) {
-		out = append(out, fmt.Sprintf("… and %s more", num(s.n-len(out))))
+		out = append(out, fmt.Sprintf("… and %s more", FormatCount(s.n-len(out))))
 	}
 	return out
 }

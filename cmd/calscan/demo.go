@@ -68,7 +68,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	fmt.Fprintf(stdout, "Demo company: %d users and %d computers served on %s, scanned over LDAP.\n\n", *users, *computers, srv.URL())
+	fmt.Fprintf(stdout, "Demo company: %s users and %s computers served on %s, scanned over LDAP.\n\n",
+		rules.FormatCount(*users), rules.FormatCount(*computers), srv.URL())
 	printOutcome(stdout, rep, files)
 	fmt.Fprintln(stdout, "\nOpen report.html in a browser. To scan your own domain: copy config.example.toml to calscan.toml, edit it, run `calscan check`, then `calscan scan`.")
 	return exitOK
