@@ -127,6 +127,45 @@ func TestWrongTypeGivesLine(t *testing.T) {
 	}
 }
 
+// A value of the wrong type, or a [table] where [[blocks]] belong, is named
+// by key and line in the words of the file, not the decoder's.
+func TestWrongTypeSaysWhatToWrite(t *testing.T) {
+	tests := []struct {
+		name, text, want string
+	}{
+		{"a table for blocks", "[directory]\nname = \"corp\"\n",
+			"line 1: directory: write [[directory]] (one block per domain or export), not [directory]"},
+		{"a table for cal blocks", minimal + "[cal]\ntype = \"user\"\n",
+			"line 6: cal: write [[cal]] (one block per CAL type and version), not [cal]"},
+		{"text for a number", minimal + "page_size = \"100\"\n",
+			`line 6: directory.page_size: is text in quotes ("…"); it must be a whole number`},
+		{"a decimal for a number", minimal + "[[cal]]\ntype = \"user\"\nversion = \"2022\"\nquantity = 1.5\n",
+			"line 9: cal.quantity: is a number with a decimal point; it must be a whole number"},
+		{"text for a list", minimal + "[report]\nformats = \"html\"\n",
+			`line 7: report.formats: is text in quotes ("…"); it must be a list ([…])`},
+		{"a number for text", minimal + "[licensing]\nmodel = 3\n",
+			`line 7: licensing.model: is a whole number; it must be text in quotes ("…")`},
+		{"text for true or false", minimal + "start_tls = \"yes\"\n",
+			`line 6: directory.start_tls: is text in quotes ("…"); it must be true or false`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("calscan.toml", tt.text, env(map[string]string{"PW": "x"}))
+			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "incompatible") {
+				t.Errorf("got %v\nwant %s", err, tt.want)
+			}
+		})
+	}
+}
+
+// An empty key name is shown quoted, not as nothing.
+func TestEmptyKeyIsQuoted(t *testing.T) {
+	_, err := Parse("calscan.toml", minimal+"[\"\"]\nx = 1\n", env(map[string]string{"PW": "x"}))
+	if err == nil || !strings.Contains(err.Error(), `"": unknown key ""`) || !strings.Contains(err.Error(), `"".x: unknown key "x"`) {
+		t.Errorf("got %v", err)
+	}
+}
+
 func TestSyntaxErrorGivesLine(t *testing.T) {
 	_, err := Parse("calscan.toml", minimal+"[scope\n", env(map[string]string{"PW": "x"}))
 	if err == nil || !strings.Contains(err.Error(), "line 7") || !strings.Contains(err.Error(), "[scope") {

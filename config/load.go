@@ -26,6 +26,9 @@ func Parse(path, text string, lookupEnv func(string) (string, bool)) (*Config, e
 	var f File
 	md, err := toml.Decode(text, &f)
 	if err != nil {
+		if p, ok := typeProblem(err); ok {
+			return nil, &Error{Path: path, Problems: []Problem{p}}
+		}
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			return nil, &Error{Path: path, Err: errors.New(pe.ErrorWithPosition())}
@@ -54,8 +57,15 @@ func Parse(path, text string, lookupEnv func(string) (string, bool)) (*Config, e
 // tables carry no index in TOML's key path; the line finder then takes the
 // first block that has the key.
 func undecodedKey(k toml.Key) string {
-	if len(k) == 1 {
-		return k[0]
+	return strings.Join(quotedKey(k), ".")
+}
+
+// quotedKey quotes the parts of a key that are not bare TOML keys ("" or
+// "a b"), as they are written in the file.
+func quotedKey(k toml.Key) []string {
+	parts := make([]string, len(k))
+	for i, p := range k {
+		parts[i] = toml.Key{p}.String()
 	}
-	return strings.Join(k[:len(k)-1], ".") + "." + k[len(k)-1]
+	return parts
 }
