@@ -62,6 +62,9 @@ func (e *evaluation) classifyUsers() {
 	}
 }
 
+// userRecordAt is the inventory record of account k of Result.Users.
+func (e *evaluation) userRecordAt(k int) *userRecord { return &e.inv.users[e.userRows[k].record] }
+
 // user builds account k of Result.Users as the report shows it.
 func (e *evaluation) user(k int) Account {
 	return Accounts{rows: e.userRows, users: e.inv.users}.At(k)

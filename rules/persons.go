@@ -39,23 +39,48 @@ func (e *evaluation) secondAccountsFinding() {
 	if e.calType != CALUser && !e.mixed {
 		return
 	}
-	counted := map[string]bool{} // domain\name of counted users, lower-cased
-	for i := range e.userRows {
-		if a := e.user(i); a.Counted {
-			counted[strings.ToLower(a.Domain+`\`+a.Name)] = true
+	// The counted users whose name has an admin affix, by the lower-cased
+	// domain\base they would be a second account of; then one pass over all
+	// counted users for those keys. No per-user allocation: a million users
+	// take one pass each way.
+	type candidate struct {
+		k    int
+		base string
+	}
+	var candidates []candidate
+	wanted := map[string]bool{} // domain\base, lower-cased: is that account counted?
+	var buf []byte
+	for k := range e.userRows {
+		if !e.userRows[k].Counted {
+			continue
+		}
+		u := e.userRecordAt(k)
+		buf = appendLower(buf[:0], u.name())
+		if base, ok := baseAccountName(string(buf)); ok {
+			candidates = append(candidates, candidate{k, base})
+			wanted[strings.ToLower(u.domain)+`\`+base] = false
+		}
+	}
+	if len(candidates) == 0 {
+		return
+	}
+	for k := range e.userRows {
+		if !e.userRows[k].Counted {
+			continue
+		}
+		u := e.userRecordAt(k)
+		buf = append(appendLower(buf[:0], u.domain), '\\')
+		buf = appendLower(buf, u.name())
+		if _, ok := wanted[string(buf)]; ok {
+			wanted[string(buf)] = true
 		}
 	}
 	var pairs []string
-	for i := range e.userRows {
-		if !e.userRows[i].Counted {
-			continue
+	for _, c := range candidates {
+		u := e.userRecordAt(c.k)
+		if wanted[strings.ToLower(u.domain)+`\`+c.base] {
+			pairs = append(pairs, fmt.Sprintf("%s (%s)", u.name(), c.base))
 		}
-		a := e.user(i)
-		base, ok := baseAccountName(strings.ToLower(a.Name))
-		if !ok || !counted[strings.ToLower(a.Domain)+`\`+base] {
-			continue
-		}
-		pairs = append(pairs, fmt.Sprintf("%s (%s)", a.Name, base))
 	}
 	if len(pairs) == 0 {
 		return
