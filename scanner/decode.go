@@ -8,12 +8,12 @@ import (
 	"time"
 )
 
-// Attributes read for every kind of object.
+// Attributes read for users and computers: only what the rules and reports
+// use (each search already says which kind it reads, so not objectClass).
 var commonAttributes = []string{
-	"objectSid", "sAMAccountName", "userPrincipalName", "displayName", "mail",
+	"objectSid", "sAMAccountName", "userPrincipalName", "displayName",
 	"distinguishedName", "userAccountControl", "primaryGroupID",
 	"lastLogonTimestamp", "accountExpires", "whenCreated", "memberOf",
-	"servicePrincipalName", "objectClass",
 }
 
 // attributesFor lists the attributes to request for one kind of object.
@@ -26,7 +26,7 @@ func attributesFor(kind Kind) []string {
 		return append(commonAttributes[:len(commonAttributes):len(commonAttributes)],
 			"msTSLicenseVersion", "msTSExpireDate", "msTSManagingLS")
 	case KindGroup:
-		return []string{"objectSid", "sAMAccountName", "distinguishedName", "memberOf", "objectClass"}
+		return []string{"objectSid", "sAMAccountName", "distinguishedName", "memberOf"}
 	}
 	return nil
 }
@@ -69,8 +69,6 @@ func decodeObject(o *Object, kind Kind, domain, dn string, get attrGetter) error
 
 	o.UserPrincipalName = str("userPrincipalName")
 	o.DisplayName = str("displayName")
-	o.Mail = str("mail")
-	o.ServicePrincipals = strs(get("servicePrincipalName"))
 	if s := str("userAccountControl"); s != "" {
 		uac, err := DecodeUAC(s)
 		if err != nil {

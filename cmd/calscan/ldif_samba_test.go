@@ -14,11 +14,11 @@ import (
 )
 
 // exportAttributes are the attributes calscan reads (scanner/decode.go),
-// plus objectCategory, which tells the kinds apart in an export.
+// plus objectClass and objectCategory, which tell the kinds apart in an export.
 var exportAttributes = []string{
-	"objectClass", "objectCategory", "objectSid", "sAMAccountName", "userPrincipalName", "displayName", "mail",
+	"objectClass", "objectCategory", "objectSid", "sAMAccountName", "userPrincipalName", "displayName",
 	"distinguishedName", "userAccountControl", "primaryGroupID", "lastLogonTimestamp", "accountExpires",
-	"whenCreated", "memberOf", "servicePrincipalName", "dNSHostName", "operatingSystem", "operatingSystemVersion",
+	"whenCreated", "memberOf", "dNSHostName", "operatingSystem", "operatingSystemVersion",
 	"msTSLicenseVersion", "msTSExpireDate", "msTSManagingLS",
 }
 
