@@ -1,6 +1,7 @@
 package report
 
 import (
+	"iter"
 	"strings"
 	"time"
 
@@ -127,20 +128,21 @@ func (f FindingChanges) empty() bool { return len(f.Added)+len(f.Resolved) == 0 
 // in the result are never nil. Added accounts and servers are in the newer
 // report's order, removed ones in the older report's.
 func Diff(prev, cur *Report) *Changes {
-	o := resultOf(prev)
-	return diffReports(prev, viewsOf(o.Users), viewsOf(o.Devices), cur)
+	o, n := resultOf(prev), resultOf(cur)
+	return diffReports(prev, viewsOf(o.Users), viewsOf(o.Devices), cur, n.Users.All(), n.Devices.All())
 }
 
-// diffReports is Diff with the older report's accounts given apart, as the
-// little of each that the comparison needs: a history file of a large
-// directory is read that way (previousReport) rather than in full.
-func diffReports(prev *Report, prevUsers, prevDevices *accountViews, cur *Report) *Changes {
+// diffReports is Diff with the accounts given apart: the older report's as
+// the little of each that the comparison needs, the newer report's as a
+// sequence. A history file of a large directory is read that way
+// (previousReport) rather than in full.
+func diffReports(prev *Report, prevUsers, prevDevices *accountViews, cur *Report, curUsers, curDevices iter.Seq2[int, rules.Account]) *Changes {
 	o, n := resultOf(prev), resultOf(cur)
 	c := &Changes{
 		Compliant: Change[bool]{o.Compliant, n.Compliant},
 		CALs:      diffCALs(o.CALs, n.CALs),
-		Users:     diffAccounts(prevUsers, n.Users),
-		Devices:   diffAccounts(prevDevices, n.Devices),
+		Users:     diffIndexed(newAccountIndex(prevUsers, nil), curUsers),
+		Devices:   diffIndexed(newAccountIndex(prevDevices, nil), curDevices),
 		Servers:   diffServers(o.Servers, n.Servers),
 		Findings:  diffFindings(o.Findings, n.Findings),
 	}
@@ -221,18 +223,14 @@ func diffVersions(prev, cur []rules.VersionLine) []VersionChange {
 	return out
 }
 
-// diffAccounts compares the older scan's accounts with the newer one's.
-func diffAccounts(prev *accountViews, cur rules.Accounts) AccountChanges {
-	return diffIndexed(newAccountIndex(prev, nil), cur)
-}
-
-// diffIndexed is diffAccounts on an index of the older scan's accounts,
-// which tests can make with a weak hash.
-func diffIndexed(prev *accountIndex, cur rules.Accounts) AccountChanges {
+// diffIndexed compares an index of the older scan's accounts (tests can
+// make it with a weak hash) with the newer scan's accounts, of which it
+// reads only what an accountView holds.
+func diffIndexed(prev *accountIndex, cur iter.Seq2[int, rules.Account]) AccountChanges {
 	ch := AccountChanges{Added: []AccountRef{}, Removed: []AccountRef{}, NowReclaimable: []AccountRef{}, NowCounted: []AccountRef{}}
 	views := prev.views
 	matched := make([]bool, views.len())
-	for _, acc := range cur.All() {
+	for _, acc := range cur {
 		a := &acc
 		j, ok := matchAccount(a, prev)
 		if !ok || matched[j] {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -152,9 +153,31 @@ func TestDiff(t *testing.T) {
 			t.Parallel()
 			prev, cur := sampleResult(), sampleResult()
 			tt.change(prev, cur)
-			c := Diff(New(prev, generatedAt.AddDate(0, 0, -7), "0.1.0"), New(cur, generatedAt, "0.1.0"))
+			older, newer := New(prev, generatedAt.AddDate(0, 0, -7), "0.1.0"), New(cur, generatedAt, "0.1.0")
+			c := Diff(older, newer)
 			if got := changeFacts(c); !slices.Equal(got, tt.want) {
 				t.Errorf("changes:\n got %q\nwant %q", got, tt.want)
+			}
+			// The same from the two report.json files, read account by account.
+			dir := t.TempDir()
+			olderPath, err := SaveHistory(dir, older, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			newerPath, err := SaveHistory(dir, newer, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := LoadForDiff(olderPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := LoadForDiff(newerPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fromFiles := DiffInputs(o, n); !reflect.DeepEqual(fromFiles, c) || !o.GeneratedAt.Equal(older.GeneratedAt) || n.Tool != newer.Tool {
+				t.Errorf("DiffInputs:\n%+v\nwant\n%+v", fromFiles, c)
 			}
 			if c.Empty() != (len(tt.want) == 0) {
 				t.Errorf("Empty() = %v with %d changes", c.Empty(), len(tt.want))

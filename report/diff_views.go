@@ -2,6 +2,7 @@ package report
 
 import (
 	"hash/maphash"
+	"iter"
 	"math"
 	"strings"
 	"unicode"
@@ -191,6 +192,21 @@ func (v *accountViews) excluded(i int) rules.Reason {
 }
 
 func (v *accountViews) counted(i int) bool { return v.records[i].flags&viewCounted != 0 }
+
+// accounts yields every account as the little of a rules.Account that the
+// comparison reads: domain, name, display name, SID, exclusion, counted.
+func (v *accountViews) accounts() iter.Seq2[int, rules.Account] {
+	return func(yield func(int, rules.Account) bool) {
+		for i := range v.len() {
+			name, displayName, sid := v.text(i)
+			a := rules.Account{Domain: v.domain(i), Name: name, DisplayName: displayName, SID: sid,
+				Excluded: v.excluded(i), Counted: v.counted(i)}
+			if !yield(i, a) {
+				return
+			}
+		}
+	}
+}
 
 // ref names account i in a list of changes. The strings are copied, so that
 // the changes do not hold the chunks of the whole list.

@@ -48,7 +48,7 @@ func (v *accountViews) plain() []plainView {
 	return out
 }
 
-// refDiffAccounts is diffAccounts as it was with maps keyed by strings: the
+// refDiffAccounts is the account comparison as it was with maps keyed by strings: the
 // reference the compact version must agree with in every case.
 func refDiffAccounts(prev []plainView, cur rules.Accounts) AccountChanges {
 	type key struct{ domain, id string }
@@ -220,7 +220,7 @@ func TestAccountViewsAllocations(t *testing.T) {
 // Removed accounts do not hold the chunks of the older scan.
 func TestRemovedAccountsAreCopied(t *testing.T) {
 	v := viewsOf(rules.NewAccounts(manyAccounts(3, "user")))
-	ch := diffAccounts(v, rules.Accounts{})
+	ch := diffIndexed(newAccountIndex(v, nil), rules.Accounts{}.All())
 	if len(ch.Removed) != 3 {
 		t.Fatalf("%d removed", len(ch.Removed))
 	}
@@ -347,7 +347,7 @@ func TestDiffAccountsAgreesWithMaps(t *testing.T) {
 		want := refDiffAccounts(plainViews(prev), cur)
 		views := viewsOf(prev)
 		for _, w := range weakHashes {
-			if got := diffIndexed(newAccountIndex(views, w.weaken), cur); !reflect.DeepEqual(got, want) {
+			if got := diffIndexed(newAccountIndex(views, w.weaken), cur.All()); !reflect.DeepEqual(got, want) {
 				t.Fatalf("round %d, %s:\nprev %+v\ncur  %+v\n got %+v\nwant %+v", round, w.name, plainViews(prev), plainViews(cur), got, want)
 			}
 		}

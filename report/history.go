@@ -204,7 +204,8 @@ func AttachHistory(rep *Report, dir string, limit int) (warnings []string, err e
 			skipped[names[i]] = true
 			continue
 		}
-		rep.Changes = diffReports(prev, users, devices, rep)
+		cur := resultOf(rep)
+		rep.Changes = diffReports(prev, users, devices, rep, cur.Users.All(), cur.Devices.All())
 		if prev.Result != nil { // only LoadReport's fallback read the accounts
 			prev.Users, prev.Devices = rules.Accounts{}, rules.Accounts{}
 		}

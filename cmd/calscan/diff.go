@@ -28,9 +28,10 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, usagef("diff takes two report.json files, OLD and NEW; got %d", len(paths)))
 	}
 
-	var reports [2]*report.Report
+	// Read account by account: two reports of a large directory fit in memory.
+	var reports [2]*report.DiffInput
 	for i, role := range []string{"OLD", "NEW"} {
-		if reports[i], err = report.LoadReport(paths[i]); err != nil {
+		if reports[i], err = report.LoadForDiff(paths[i]); err != nil {
 			return fail(stderr, usagef("%s: %v", role, err))
 		}
 	}
@@ -40,7 +41,7 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 			older.GeneratedAt.UTC().Format(diffTimeLayout), newer.GeneratedAt.UTC().Format(diffTimeLayout))
 	}
 
-	changes := report.Diff(older, newer)
+	changes := report.DiffInputs(older, newer)
 	if *asJSON {
 		err = writeChangesJSON(stdout, changes)
 	} else {
