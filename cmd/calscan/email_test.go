@@ -59,8 +59,10 @@ func closedPort(t *testing.T) int {
 	return port
 }
 
-func TestEmailFailureExit4KeepsReports(t *testing.T) {
-	cfg := companyConfig(t, fmt.Sprintf(`
+// unreachableEmail is an [email] table whose SMTP server never answers:
+// a send shows as exit 4.
+func unreachableEmail(t *testing.T) string {
+	return fmt.Sprintf(`
 [email]
 smtp_host = "127.0.0.1"
 smtp_port = %d
@@ -68,7 +70,11 @@ tls = "none"
 from = "calscan@example.test"
 to = ["it@example.test"]
 timeout = "3s"
-`, closedPort(t)))
+`, closedPort(t))
+}
+
+func TestEmailFailureExit4KeepsReports(t *testing.T) {
+	cfg := companyConfig(t, unreachableEmail(t))
 	code, stdout, stderr := runCmd(t, "scan", "--config", cfg, "--email", "--log-format", "json")
 	if code != exitOutput {
 		t.Fatalf("exit %d, want 4\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
@@ -141,18 +147,9 @@ send = "on-violation"
 // a third with more CALs owned does. Sending goes to a closed port, so an
 // attempt shows as exit 4 and a skipped send as the findings' exit 1.
 func TestOnChangeComparesWithThePreviousScan(t *testing.T) {
-	mail := fmt.Sprintf(`history_dir = "history"
-
-[email]
-smtp_host = "127.0.0.1"
-smtp_port = %d
-tls = "none"
-from = "calscan@example.test"
-to = ["it@example.test"]
-timeout = "3s"
-send = "on-change"
-`, closedPort(t))
-	cfg := companyConfig(t, mail)
+	cfg := companyConfig(t, `history_dir = "history"
+`+unreachableEmail(t)+`send = "on-change"
+`)
 	scan := func(want int, wantLog string) {
 		t.Helper()
 		code, stdout, stderr := runCmd(t, "scan", "--config", cfg, "--email", "--log-format", "json")
