@@ -105,7 +105,9 @@ func copyMember(head *bytes.Buffer, key string, dec *json.Decoder) error {
 
 // decodeViews reads an array of accounts (or null). Each is decoded in full,
 // so a value LoadReport would reject is rejected here too, then reduced to
-// its view.
+// its view. The decoder checks an account's syntax and hands over its text;
+// decodeAccountFast decodes what calscan writes, and anything else is
+// decoded by json.Unmarshal, as dec.Decode would have decoded it.
 func decodeViews(dec *json.Decoder) (*accountViews, error) {
 	tok, err := dec.Token()
 	if err != nil {
@@ -118,10 +120,19 @@ func decodeViews(dec *json.Decoder) (*accountViews, error) {
 		return nil, errors.New("account list is not an array")
 	}
 	views := &accountViews{}
+	// Both reused: the strings of a are copied out of raw, a is overwritten
+	// whole (or zeroed) for each account, and views.add keeps only strings.
+	var raw json.RawMessage
+	var a rules.Account
 	for dec.More() {
-		var a rules.Account
-		if err := dec.Decode(&a); err != nil {
+		if err := dec.Decode(&raw); err != nil {
 			return nil, err
+		}
+		if !decodeAccountFast(raw, &a) {
+			a = rules.Account{}
+			if err := json.Unmarshal(raw, &a); err != nil {
+				return nil, err
+			}
 		}
 		views.add(&a)
 	}
