@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 )
 
 // OutputError is a failure to write a report file. The command maps it to
@@ -74,15 +75,36 @@ func writeFiles(dir string, writers []Writer, r *Report) (written []string, err 
 		}
 	}()
 
+	// The files are rendered side by side: each reads the report and
+	// writes its own file, and on a large directory each takes seconds.
+	type render struct {
+		w           Writer
+		name, final string
+		tmp         string
+		err         error
+	}
+	var renders []*render
 	for _, w := range writers {
 		for _, name := range w.Files() {
-			final := filepath.Join(dir, name)
-			tmp, err := writeTemp(dir, name, w, r)
-			if err != nil {
-				return nil, &OutputError{Path: final, Err: err}
-			}
-			pending = append(pending, pendingFile{tmp: tmp, final: final})
+			renders = append(renders, &render{w: w, name: name, final: filepath.Join(dir, name)})
 		}
+	}
+	var wg sync.WaitGroup
+	for _, f := range renders {
+		wg.Go(func() { f.tmp, f.err = writeTemp(dir, f.name, f.w, r) })
+	}
+	wg.Wait()
+	var failed *render
+	for _, f := range renders {
+		switch {
+		case f.err == nil:
+			pending = append(pending, pendingFile{tmp: f.tmp, final: f.final})
+		case failed == nil:
+			failed = f
+		}
+	}
+	if failed != nil {
+		return nil, &OutputError{Path: failed.final, Err: failed.err}
 	}
 
 	for i, p := range pending {
