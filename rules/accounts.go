@@ -65,15 +65,18 @@ func (e *evaluation) classifyUsers() {
 // userRecordAt is the inventory record of account k of Result.Users.
 func (e *evaluation) userRecordAt(k int) *userRecord { return &e.inv.users[e.userRows[k].record] }
 
-// user builds account k of Result.Users as the report shows it.
-func (e *evaluation) user(k int) Account {
-	return Accounts{rows: e.userRows, users: e.inv.users}.At(k)
+// userAccounts and deviceAccounts are Result.Users and Result.Devices.
+func (e *evaluation) userAccounts() Accounts { return Accounts{rows: e.userRows, users: e.inv.users} }
+
+func (e *evaluation) deviceAccounts() Accounts {
+	return Accounts{rows: e.deviceRows, computers: e.inv.computers}
 }
 
+// user builds account k of Result.Users as the report shows it.
+func (e *evaluation) user(k int) Account { return e.userAccounts().At(k) }
+
 // device builds account k of Result.Devices as the report shows it.
-func (e *evaluation) device(k int) Account {
-	return Accounts{rows: e.deviceRows, computers: e.inv.computers}.At(k)
-}
+func (e *evaluation) device(k int) Account { return e.deviceAccounts().At(k) }
 
 // countUser adds a user to its directory's counts and, for the one copy of an
 // account that is counted overall, to the totals.

@@ -166,6 +166,5 @@ func (e *evaluation) finish() {
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}
-	r.Users = Accounts{rows: e.userRows, users: e.inv.users}
-	r.Devices = Accounts{rows: e.deviceRows, computers: e.inv.computers}
+	r.Users, r.Devices = e.userAccounts(), e.deviceAccounts()
 }
