@@ -134,19 +134,6 @@ func historyFiles(dir string) ([]string, error) {
 	return names, nil
 }
 
-// Latest is the path of the newest history file in dir. With none, the error
-// wraps fs.ErrNotExist.
-func Latest(dir string) (string, error) {
-	names, err := historyFiles(dir)
-	if err != nil {
-		return "", fmt.Errorf("read history folder: %w", err)
-	}
-	if len(names) == 0 {
-		return "", fmt.Errorf("no earlier report in %s: %w", dir, fs.ErrNotExist)
-	}
-	return filepath.Join(dir, names[len(names)-1]), nil
-}
-
 // LoadHistory reads the newest limit history files in dir (limit < 1: all)
 // and returns their points, oldest first. A file that cannot be read or is
 // not a report is skipped and named in warnings; only a folder that cannot be

@@ -141,35 +141,6 @@ func TestSaveHistoryOutputError(t *testing.T) {
 	}
 }
 
-func TestLatest(t *testing.T) {
-	dir := t.TempDir()
-	tests := []struct {
-		name    string
-		dir     string
-		prepare func()
-		want    string
-	}{
-		{"folder missing", filepath.Join(dir, "missing"), func() {}, ""},
-		{"folder empty of history", dir, func() { writeFile(t, filepath.Join(dir, "report.json"), "{}") }, ""},
-		{"newest by name", dir, func() { saveScans(t, dir, 1, 2, 3) }, HistoryFileName(generatedAt.AddDate(0, 0, -1))},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.prepare()
-			got, err := Latest(tt.dir)
-			if tt.want == "" {
-				if !errors.Is(err, fs.ErrNotExist) {
-					t.Errorf("Latest = %q, %v; want an error wrapping fs.ErrNotExist", got, err)
-				}
-				return
-			}
-			if err != nil || got != filepath.Join(tt.dir, tt.want) {
-				t.Errorf("Latest = %q, %v; want %s", got, err, tt.want)
-			}
-		})
-	}
-}
-
 func TestLoadReport(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.json")
