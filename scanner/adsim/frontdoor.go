@@ -18,6 +18,7 @@ type frontDoor struct {
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{}
 	closed bool
+	dialed int // connections made to gldap
 	wg     sync.WaitGroup
 }
 
@@ -53,6 +54,9 @@ func (f *frontDoor) relay(client net.Conn) {
 		_ = client.Close()
 		return
 	}
+	f.mu.Lock()
+	f.dialed++
+	f.mu.Unlock()
 	if !f.track(client, backend) {
 		_ = client.Close()
 		_ = backend.Close()
@@ -93,6 +97,16 @@ func (f *frontDoor) untrack(conns ...net.Conn) {
 	for _, c := range conns {
 		delete(f.conns, c)
 	}
+}
+
+// connections is how many connections the relays made to gldap.
+func (f *frontDoor) connections() int {
+	if f == nil {
+		return 0
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.dialed
 }
 
 // close stops accepting, ends every connection and waits for the relays.

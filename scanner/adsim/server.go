@@ -152,8 +152,13 @@ func (s *Server) Close() error {
 	return s.closeErr
 }
 
-// stopLDAP stops gldap and waits for its accept loop to return.
+// stopLDAP stops gldap and waits for its accept loop to return. It first
+// waits for gldap to close every connection the front door made (the front
+// door has ended them): gldap counts its connections in a WaitGroup that
+// its accept loop adds to and Stop waits on, and that order of events is
+// what makes the two safe to run one after the other.
 func (s *Server) stopLDAP() error {
+	s.sessions.waitClosed(s.front.connections(), 5*time.Second)
 	err := s.ldap.Stop()
 	return errors.Join(err, <-s.runDone)
 }

@@ -1,6 +1,9 @@
 package adsim
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // session is what the server remembers about one client connection.
 type session struct {
@@ -11,8 +14,9 @@ type session struct {
 // sessions maps gldap connection ids to their state. Requests on one
 // connection are served concurrently, so every access is locked.
 type sessions struct {
-	mu sync.Mutex
-	m  map[int]session
+	mu     sync.Mutex
+	m      map[int]session
+	closed int // connections gldap has closed
 }
 
 func newSessions() *sessions { return &sessions{m: make(map[int]session)} }
@@ -36,4 +40,19 @@ func (s *sessions) drop(id int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.m, id)
+	s.closed++
+}
+
+// waitClosed waits, up to timeout, until gldap has closed n connections.
+func (s *sessions) waitClosed(n int, timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	for {
+		s.mu.Lock()
+		done := s.closed >= n
+		s.mu.Unlock()
+		if done || time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
