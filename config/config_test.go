@@ -166,6 +166,22 @@ func TestEmptyKeyIsQuoted(t *testing.T) {
 	}
 }
 
+// A broken string is a syntax error that says where, never a crash (the
+// TOML library's positioned message panics on a mistake it places at line 0).
+func TestBrokenStringIsASyntaxError(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{`"\`, "invalid escape in string"},
+		{minimal + `"\`, "invalid escape in string"},
+	}
+	for _, tt := range tests {
+		_, err := Parse("calscan.toml", tt.text, env(map[string]string{"PW": "x"}))
+		var ce *Error
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "line") && !strings.Contains(err.Error(), "start of the file") {
+			t.Errorf("Parse(%q) = %v; want a *config.Error saying %q and where", tt.text, err, tt.want)
+		}
+	}
+}
+
 func TestSyntaxErrorGivesLine(t *testing.T) {
 	_, err := Parse("calscan.toml", minimal+"[scope\n", env(map[string]string{"PW": "x"}))
 	if err == nil || !strings.Contains(err.Error(), "line 7") || !strings.Contains(err.Error(), "[scope") {

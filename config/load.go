@@ -31,7 +31,7 @@ func Parse(path, text string, lookupEnv func(string) (string, bool)) (*Config, e
 		}
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, &Error{Path: path, Err: errors.New(pe.ErrorWithPosition())}
+			return nil, &Error{Path: path, Err: errors.New(positionError(pe))}
 		}
 		return nil, &Error{Path: path, Err: err}
 	}
@@ -68,4 +68,17 @@ func quotedKey(k toml.Key) []string {
 		parts[i] = toml.Key{p}.String()
 	}
 	return parts
+}
+
+// positionError is pe.ErrorWithPosition: the message with the line and a
+// marker under the mistake. For a mistake it places at line 0 (a file that
+// is nothing but `"\`) the library indexes out of range instead; the
+// message then says where it is in words.
+func positionError(pe toml.ParseError) (msg string) {
+	defer func() {
+		if recover() != nil {
+			msg = "toml: " + pe.Message + " (at the start of the file)"
+		}
+	}()
+	return pe.ErrorWithPosition()
 }
