@@ -3,15 +3,8 @@ package scanner_test
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
-	"math/big"
 	"net"
 	"os"
 	"path/filepath"
@@ -468,35 +461,11 @@ func TestScanTLSFailures(t *testing.T) {
 // certAt makes a CA and a certificate for 127.0.0.1 valid from notBefore to notAfter.
 func certAt(t *testing.T, notBefore, notAfter time.Time) (*tls.Config, []byte) {
 	t.Helper()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	conf, caPEM, err := adsim.TestTLSFor([]string{"dc1.corp.example.test", "127.0.0.1"}, notBefore, notAfter)
 	if err != nil {
 		t.Fatal(err)
 	}
-	caTemplate := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "dated test CA"},
-		NotBefore: time.Now().Add(-720 * time.Hour), NotAfter: time.Now().Add(720 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTemplate, caTemplate, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leafTemplate := &x509.Certificate{
-		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "dc1.corp.example.test"},
-		NotBefore: notBefore, NotAfter: notAfter,
-		DNSNames: []string{"dc1.corp.example.test"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leafTemplate, caTemplate, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf := &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{leafDER, caDER}, PrivateKey: key}}}
-	return conf, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})
+	return conf, caPEM
 }
 
 func TestScanCertificateDates(t *testing.T) {

@@ -15,9 +15,18 @@ import (
 )
 
 // TestTLS makes a fresh CA and a server certificate for 127.0.0.1, ::1 and
-// localhost signed by it. server goes into Options.TLSConfig; caPEM is what a
-// client trusts (ca_file).
+// localhost signed by it, valid for a week. server goes into
+// Options.TLSConfig; caPEM is what a client trusts (ca_file).
 func TestTLS() (server *tls.Config, caPEM []byte, err error) {
+	now := time.Now()
+	return TestTLSFor([]string{"localhost", "127.0.0.1", "::1"}, now.Add(-time.Hour), now.Add(7*24*time.Hour))
+}
+
+// TestTLSFor is TestTLS for a server certificate with the given names (host
+// names or IP addresses) valid from notBefore to notAfter, for tests of
+// expired, not yet valid or misnamed certificates. The CA is valid from 30
+// days ago to 30 days ahead.
+func TestTLSFor(names []string, notBefore, notAfter time.Time) (server *tls.Config, caPEM []byte, err error) {
 	now := time.Now()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -26,8 +35,8 @@ func TestTLS() (server *tls.Config, caPEM []byte, err error) {
 	caTmpl := &x509.Certificate{
 		SerialNumber:          serial(),
 		Subject:               pkix.Name{CommonName: "calscan test CA"},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(7 * 24 * time.Hour),
+		NotBefore:             now.Add(-30 * 24 * time.Hour),
+		NotAfter:              now.Add(30 * 24 * time.Hour),
 		IsCA:                  true,
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
@@ -46,13 +55,20 @@ func TestTLS() (server *tls.Config, caPEM []byte, err error) {
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(),
-		Subject:      pkix.Name{CommonName: "localhost"},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.Add(7 * 24 * time.Hour),
+		NotBefore:    notBefore,
+		NotAfter:     notAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:     []string{"localhost"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+	}
+	for _, n := range names {
+		if ip := net.ParseIP(n); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else {
+			tmpl.DNSNames = append(tmpl.DNSNames, n)
+		}
+	}
+	if len(tmpl.DNSNames) > 0 {
+		tmpl.Subject = pkix.Name{CommonName: tmpl.DNSNames[0]}
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
 	if err != nil {
